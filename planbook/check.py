@@ -1,0 +1,362 @@
+"""Check a loaded plan: schema, leftover placeholders, and the completeness gates of its status.
+
+Schema validation takes a fast path first (a compiled validator). Only a plan that fails it is
+validated again with `jsonschema`, whose errors say where and why, so a clean portfolio costs little
+more than parsing it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from planbook import placeholders, schema
+from planbook.findings import Finding
+from planbook.loader import FieldPath, LoadError, LoadResult, Plan
+
+_EMPTY = re.compile(r"^\s*(?:tbd|tba|todo|\?+|-+|\.\.\.)?\s*$", re.I)
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "empty",
+}
+
+
+@dataclasses.dataclass
+class CheckResult:
+    """What `check` found in one file. `plan` is None when the file did not load."""
+
+    path: str
+    findings: list[Finding]
+    plan: Plan | None = None
+    completeness: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+
+def check_result(loaded: LoadResult) -> CheckResult:
+    if isinstance(loaded, LoadError):
+        return CheckResult(loaded.path, sorted(loaded.findings))
+    return check_plan(loaded)
+
+
+def check_plan(plan: Plan) -> CheckResult:
+    findings: list[Finding] = []
+    valid = schema.is_valid(plan.data)
+    leftovers = list(placeholder_findings(plan))
+    left_paths = {path for path, _ in leftovers}
+    findings += [finding for _, finding in leftovers]
+    if not valid:
+        findings += schema_findings(plan, skip=left_paths)
+    findings += _identity_findings(plan)
+    completeness = None
+    if valid:
+        completeness = completeness_of(plan.data)
+        findings += gate_findings(plan)
+    return CheckResult(plan.path, sorted(set(findings)), plan, completeness)
+
+
+# -- placeholders ------------------------------------------------------------------------------
+
+
+def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
+    """Each placeholder and block line left in the values and the notes, with the value's path."""
+    for path, value in _walk(plan.data, ()):
+        bare = placeholders.bare_placeholder(value)
+        if bare is not None:
+            line, column = plan.position(path)
+            yield path, Finding(
+                plan.path, line, column, "PB201",
+                f"placeholder [{bare}] is left unfilled; {placeholders.describe(bare)}",
+            )
+        elif isinstance(value, str):
+            for leftover in placeholders.find_leftovers(value):
+                line, column = plan.locate(path, leftover.token)
+                yield path, _leftover_finding(plan.path, line, column, leftover)
+    if plan.notes:
+        for leftover in placeholders.find_leftovers(plan.notes):
+            before = plan.notes[: leftover.offset]
+            line = plan.notes_line + before.count("\n")
+            column = leftover.offset - (before.rfind("\n") + 1) + 1
+            yield ("notes",), _leftover_finding(plan.path, line, column, leftover)
+
+
+def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.Leftover) -> Finding:
+    if leftover.code == "PB202":
+        message = f"template block `{leftover.token}` is left in; conditional blocks come from the plan's data, so remove it"
+    else:
+        message = f"placeholder {leftover.token} is left unfilled; {placeholders.describe(leftover.name)}"
+    return Finding(path, line, column, leftover.code, message)
+
+
+def _walk(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
+    yield path, value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _walk(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _walk(child, (*path, index))
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+
+def schema_findings(plan: Plan, skip: Iterable[FieldPath] = ()) -> list[Finding]:
+    """Detailed schema findings, at the line of the offending value. Values in `skip` already hold a
+    placeholder finding, which says more than "must be a number" would."""
+    from jsonschema import Draft7Validator
+
+    skipped = set(skip)
+    findings = []
+    for error in Draft7Validator(schema.plan_schema()).iter_errors(plan.data):
+        path: FieldPath = tuple(error.absolute_path)
+        if path in skipped or placeholders.is_placeholder(error.instance):
+            continue
+        findings.extend(_explain(plan, error, path))
+    return findings
+
+
+def _explain(plan: Plan, error: Any, path: FieldPath) -> Iterator[Finding]:
+    name = _dotted(path) or "the front matter"
+    kind = error.validator
+    line, column = plan.position(path)
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key in allowed:
+                continue
+            key_line, key_column = plan.key_positions.get((*path, key), (line, column))
+            where = f" in `{name}`" if path else ""
+            yield Finding(plan.path, key_line, key_column, "PB101", f"unknown field `{key}`{where}{_did_you_mean(key, allowed)}")
+        return
+    if kind == "required":
+        missing = re.match(r"'(.+)' is a required property", error.message)
+        key = missing.group(1) if missing else "?"
+        field = schema.field_for((*path, key))
+        about = f" ({field.description})" if field else ""
+        where = f"`{name}` is missing" if path else "missing"
+        yield Finding(plan.path, line, column, "PB103", f"{where} field `{key}`{about}")
+        return
+    if kind == "type":
+        expected = error.validator_value
+        expected = expected if isinstance(expected, str) else expected[0]
+        got = _TYPE_NAMES.get(_json_type(error.instance), "something else")
+        message = f"`{name}` must be {_TYPE_NAMES.get(expected, expected)}, not {got}"
+        written = plan.yaml11.get(path)
+        if written is not None:
+            message += f"; YAML reads `{written}` as {error.instance!r}, so quote it: \"{written}\""
+        elif expected == "string" and isinstance(error.instance, list):
+            message += "; text that starts with `[` must be quoted"
+        yield Finding(plan.path, line, column, "PB102", message)
+        return
+    if kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        hint = _did_you_mean(str(error.instance), choices)
+        yield Finding(plan.path, line, column, "PB104", f"`{name}` cannot be {error.instance!r}{hint}; choose one of: {', '.join(choices)}")
+        return
+    field = schema.field_for(path)
+    yield Finding(plan.path, line, column, "PB105", f"`{name}`: {_format_message(error, field)}")
+
+
+def _format_message(error: Any, field: schema.Field | None) -> str:
+    kind, limit = error.validator, error.validator_value
+    if kind == "pattern":
+        about = field.description if field else f"the pattern {limit}"
+        return f"{error.instance!r} is not in the expected form: {about}"
+    if kind in ("minimum", "maximum"):
+        return f"{error.instance} is {'below' if kind == 'minimum' else 'above'} the {kind} of {limit}"
+    if kind == "minItems":
+        return f"needs at least {limit} item{'s' if limit != 1 else ''}"
+    if kind == "maxItems":
+        return f"has {len(error.instance):,} items; at most {limit} are allowed"
+    if kind == "maxLength":
+        return f"is {len(error.instance):,} characters long; at most {limit} are allowed"
+    if kind == "uniqueItems":
+        return "lists the same item twice"
+    return error.message
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in choices if c.lower() == word.lower().strip()]
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def _dotted(path: FieldPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _identity_findings(plan: Plan) -> Iterator[Finding]:
+    plan_id = plan.data.get("id")
+    stem = Path(plan.path).stem
+    if isinstance(plan_id, str) and not placeholders.is_placeholder(plan_id) and plan_id != stem:
+        line, column = plan.position(("id",))
+        yield Finding(plan.path, line, column, "PB106", f"`id` is {plan_id!r} but the file is {stem}.md; rename one so they match")
+    types = plan.data.get("types")
+    tasks = plan.data.get("phases", {}).get("development", {}).get("tasks") if isinstance(plan.data.get("phases"), dict) else None
+    if isinstance(types, list) and isinstance(tasks, dict):
+        specs = schema.task_specs(("phases", "development", "tasks"))
+        for key in tasks:
+            needs = specs.get(key, {}).get("x-requires-type")
+            if needs and needs not in types:
+                line, column = plan.key_positions.get(("phases", "development", "tasks", key), (1, 1))
+                yield Finding(plan.path, line, column, "PB107", f"task `{key}` is for {needs} plans, and this plan's types are {', '.join(map(str, types))}; it is not shown")
+
+
+# -- completeness and gates --------------------------------------------------------------------
+
+
+def is_empty(value: Any) -> bool:
+    """Empty, TBD or still a placeholder: a value that does not count as filled in."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return bool(_EMPTY.match(value)) or placeholders.is_placeholder(value)
+    return placeholders.is_placeholder(value)
+
+
+def content_values(data: dict[str, Any]) -> Iterator[tuple[FieldPath, schema.Field, Any]]:
+    """Every content field the plan should fill, with its value (None when missing).
+
+    Optional fields count only when present, list-of-text fields count once per item (and once when
+    empty, unless an empty list is a complete answer), lists of mappings count each item's fields.
+    """
+    yield from _content(data, schema.plan_schema(), ())
+
+
+def _content(data: Any, spec: dict[str, Any], path: FieldPath) -> Iterator[tuple[FieldPath, schema.Field, Any]]:
+    required = spec.get("required", ())
+    for name, child in spec.get("properties", {}).items():
+        child_path = (*path, name)
+        present = isinstance(data, dict) and name in data
+        if not present and (name not in required or child.get("x-optional")):
+            continue
+        value = data.get(name) if isinstance(data, dict) else None
+        kind = child.get("type")
+        field = schema.field_for(child_path)
+        if kind == "object":
+            yield from _content(value if isinstance(value, dict) else {}, child, child_path)
+        elif kind == "array" and child.get("items", {}).get("type") == "object":
+            items = value if isinstance(value, list) and value else [{}]
+            for index, item in enumerate(items):
+                yield from _content(item, child["items"], (*child_path, index))
+        elif kind == "array":
+            items = value if isinstance(value, list) else []
+            if not items and not child.get("x-may-be-empty"):
+                yield child_path, field, None
+            for index, item in enumerate(items):
+                yield (*child_path, index), field, item
+        elif kind != "boolean":
+            yield child_path, field, value
+
+
+def completeness_of(data: dict[str, Any]) -> int:
+    """The share of content fields filled in, as a whole percentage: 100 only when every one is."""
+    total = filled = 0
+    for _, _, value in content_values(data):
+        total += 1
+        filled += not is_empty(value)
+    return 100 if total == 0 else (filled * 100) // total
+
+
+def lifecycle_index(status: str) -> int:
+    """Where a status stands in the lifecycle; -1 for on-hold and cancelled, which have no gates."""
+    return schema.LIFECYCLE.index(status) if status in schema.LIFECYCLE else -1
+
+
+def open_tasks(data: dict[str, Any], container: tuple[str, ...]) -> list[str]:
+    """The task keys under `container` that are not done, skipping other integration types' tasks."""
+    node: Any = data
+    for part in container:
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    return [key for key in applicable_tasks(data, container) if node.get(key) is not True]
+
+
+# The lifecycle gate: each status requires the checklists of the phases before it.
+GATES: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("development", (("phases", "discovery", "tasks"), ("api_access",))),
+    ("testing", (("phases", "development", "tasks"),)),
+    ("deployment", (("phases", "testing", "tasks"), ("deployment", "checklist"))),
+    ("support", (("phases", "deployment", "tasks"),)),
+    ("complete", (("phases", "support", "tasks"), ("success", "checklist"))),
+)
+
+
+def gate_findings(plan: Plan) -> list[Finding]:
+    data = plan.data
+    status = data["status"]
+    stage = lifecycle_index(status)
+    findings: list[Finding] = []
+    if stage <= schema.LIFECYCLE.index("discovery"):
+        return findings
+    for path, field, value in content_values(data):
+        if is_empty(value):
+            line, column = plan.position(path)
+            findings.append(Finding(plan.path, line, column, "PB301", f"`{_dotted(path)}` is empty or TBD, and a plan in {status} must have every field filled in ({field.description})"))
+    blockers = data["open_items"]["blockers"]
+    for index, _ in enumerate(blockers):
+        line, column = plan.position(("open_items", "blockers", index))
+        findings.append(Finding(plan.path, line, column, "PB303", f"open blocker, and the status is {status}: resolve it and remove it from the list, or set `status: on-hold`"))
+    for gate_status, containers in GATES:
+        if stage < lifecycle_index(gate_status):
+            break
+        previous = schema.LIFECYCLE[lifecycle_index(gate_status) - 1]
+        for container in containers:
+            for key in open_tasks(data, container):
+                title = _task_title(data, container, key)
+                path = (*container, key)
+                line, column = plan.position(path) if path in plan.positions else plan.position(container)
+                findings.append(Finding(plan.path, line, column, "PB302", f"the status is {status}, but \"{title}\" is not done; set `{key}: true` once it is, or set the status back to {previous}"))
+    if stage >= lifecycle_index("complete"):
+        for index, criterion in enumerate(data["success"]["criteria"]):
+            if criterion.get("done") is not True:
+                line, column = plan.position(("success", "criteria", index, "done"))
+                findings.append(Finding(plan.path, line, column, "PB302", f"the status is complete, but success criterion {index + 1} is not met; set `done: true` once it is"))
+    return findings
+
+
+def _task_title(data: dict[str, Any], container: tuple[str, ...], key: str) -> str:
+    from planbook.render import task_label
+
+    return task_label(data, container, key, escaped=False)
+
+
+def progress_of(data: dict[str, Any], container: tuple[str, ...]) -> tuple[int, int]:
+    """(done, total) for the tasks under `container` that apply to this plan."""
+    total = len(applicable_tasks(data, container))
+    return total - len(open_tasks(data, container)), total
+
+
+def applicable_tasks(data: dict[str, Any], container: tuple[str, ...]) -> list[str]:
+    types = set(data.get("types") or ())
+    return [key for key, spec in schema.task_specs(container).items() if spec.get("x-requires-type") in types | {None}]

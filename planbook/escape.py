@@ -1,0 +1,124 @@
+"""Escape plan values for where they land: inline Markdown, a block of Markdown, a table cell, a code
+span, a Mermaid label, a link, HTML.
+
+Plan text is data. Escaping makes Markdown show it as written: no emphasis, no links, no raw HTML, no
+attribute lists (`{: onclick=…}`), no admonitions or headings from a value that starts a line. The
+functions return `Markdown`, a `str` that the renderer passes through without escaping it again.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote, urlsplit
+
+
+class Markdown(str):
+    """Text that is already safe Markdown: escaped values, or markup the renderer wrote itself."""
+
+
+# Control characters other than tab and newline have no business in a plan; \x02 and \x03 would
+# even collide with Python-Markdown's internal placeholders.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INLINE = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "{": "\\{",
+        "}": "\\}",
+        "#": "\\#",
+        "!": "\\!",
+        "<": "&lt;",
+        ">": "&gt;",
+        "&": "&amp;",
+    }
+)
+# What a line must not start with: list markers, headings and setext underlines, block quotes,
+# admonitions, definition and footnote markers, tables.
+_LINE_START = re.compile(r"^([ \t]*)([-+=:|~]|\d+(?=[.)]))")
+_MERMAID_UNSAFE = re.compile(r"[^\w \-.,/()+'’&]", re.UNICODE)
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub("\ufffd", text)
+
+
+def inline(value: object) -> Markdown:
+    """A value on one line of Markdown: newlines fold into spaces."""
+    text = " ".join(clean(str(value)).split())
+    return Markdown(_guard_line_start(text.translate(_INLINE)))
+
+
+def block(value: object) -> Markdown:
+    """A multi-line value as paragraphs: line breaks and blank lines kept, nothing else interpreted."""
+    lines = []
+    for line in clean(str(value)).strip("\n").split("\n"):
+        # Leading spaces would make an indented code block; the text, not its indentation, matters.
+        lines.append(_guard_line_start(line.strip().translate(_INLINE)))
+    return Markdown("\n".join(lines))
+
+
+def cell(value: object) -> Markdown:
+    """A value in a Markdown table cell: `|` escaped, line breaks as `<br>`."""
+    parts = [inline(line).replace("|", "\\|") for line in clean(str(value)).splitlines() or [""]]
+    return Markdown("<br>".join(part for part in parts if part) or " ")
+
+
+def code(value: object) -> Markdown:
+    """A value as an inline code span, fenced with more backticks than it contains."""
+    text = " ".join(clean(str(value)).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markdown(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def mermaid_label(value: object, limit: int = 60) -> Markdown:
+    """A value as a Mermaid label: only letters, digits, spaces and harmless punctuation survive.
+
+    Mermaid gives `:`, `;`, `#`, quotes and brackets meaning, and its labels can carry HTML, so the
+    safe set is a whitelist rather than an escape.
+    """
+    text = " ".join(_MERMAID_UNSAFE.sub(" ", clean(str(value))).split())
+    return Markdown(text[:limit].strip() or "untitled")
+
+
+def html_text(value: object) -> Markdown:
+    """A value inside HTML that the renderer writes itself (a badge, an attribute)."""
+    return Markdown(html.escape(clean(str(value)), quote=True))
+
+
+def safe_url(value: str) -> str | None:
+    """`value` as an http(s) URL or a relative path to link to, or None when it is not safe to link."""
+    text = clean(value).strip()
+    if not text or any(c.isspace() for c in text):
+        return None
+    parts = urlsplit(text)
+    if parts.scheme:
+        return text if parts.scheme in ("http", "https") and parts.netloc else None
+    if text.startswith("//") or ":" in text.split("/", 1)[0]:
+        return None
+    return text
+
+
+def link(label: object, url: str) -> Markdown:
+    """A Markdown link to a safe URL; anything else shows as code, never as a link."""
+    target = safe_url(url)
+    if target is None:
+        return code(url)
+    return Markdown(f"[{inline(label)}]({quote(target, safe=':/?#@!$&*+,;=%-._~')})")
+
+
+def _guard_line_start(line: str) -> str:
+    match = _LINE_START.match(line)
+    if match is None:
+        return line
+    indent, marker = match.groups()
+    rest = line[match.end() :]
+    if marker[0].isdigit():  # "1." starts an ordered list; "1\." does not
+        return f"{indent}{marker}\\{rest}"
+    return f"{indent}&#{ord(marker)};{rest}"

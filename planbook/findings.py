@@ -1,0 +1,82 @@
+"""Findings: what `check` reports, and the table of rule codes they come from."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in [
+        # PB0xx: the file could not be read as a plan at all.
+        Rule("PB001", "unreadable", "error", "The file cannot be read."),
+        Rule("PB002", "too-large", "error", "The file is larger than the size limit."),
+        Rule("PB003", "not-text", "error", "The file is binary or not UTF-8."),
+        Rule("PB004", "no-front-matter", "error", "The file does not start with a `---` front matter block."),
+        Rule("PB005", "unterminated-front-matter", "error", "The front matter has no closing `---` line."),
+        Rule("PB006", "yaml-syntax", "error", "The front matter is not valid YAML."),
+        Rule("PB007", "duplicate-key", "error", "A key appears twice in one mapping; YAML would silently keep the last."),
+        Rule("PB008", "alias", "error", "YAML anchors and aliases (`&a`, `*a`) are not allowed."),
+        Rule("PB009", "yaml-tag", "error", "A YAML tag such as `!!python/object` is not allowed."),
+        Rule("PB010", "not-a-mapping", "error", "The front matter must be a mapping of field names to values."),
+        Rule("PB011", "too-complex", "error", "The front matter nests too deeply or holds too many values."),
+        # PB1xx: the front matter does not fit the schema.
+        Rule("PB101", "unknown-field", "error", "A field the schema does not know; a typo would otherwise drop its value."),
+        Rule("PB102", "wrong-type", "error", "A value of the wrong type."),
+        Rule("PB103", "missing-field", "error", "A required field is missing."),
+        Rule("PB104", "not-allowed", "error", "A value outside the allowed choices."),
+        Rule("PB105", "bad-format", "error", "A value in the wrong format (pattern, range, length)."),
+        Rule("PB106", "id-mismatch", "error", "The `id` does not match the file name."),
+        Rule("PB107", "task-for-other-type", "warning", "A task of an integration type the plan does not have; it is not shown."),
+        # PB2xx: placeholders left from the template.
+        Rule("PB201", "placeholder", "error", "A `[PLACEHOLDER]` from the template is left unfilled."),
+        Rule("PB202", "template-block", "error", "A `{{#if …}}` or `{{/if}}` line from the template is left in."),
+        # PB3xx: completeness gates by status.
+        Rule("PB301", "empty-field", "error", "A field is empty or TBD in a plan past discovery."),
+        Rule("PB302", "phase-not-done", "error", "The status is past a phase whose tasks are not all done."),
+        Rule("PB303", "open-blockers", "error", "The plan has open blockers but its status is past discovery."),
+    ]
+}
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Finding:
+    """One problem, pointing at a place in a file. `line` and `column` are 1-based."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.code].severity
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }

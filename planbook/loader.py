@@ -1,0 +1,312 @@
+"""Load a plan file: front matter as typed values with source positions, and the Markdown notes below it.
+
+Loading never raises on bad input. A file that cannot be read as a plan comes back as a `LoadError`
+holding findings, so one bad file never stops the others from being checked.
+
+The YAML is composed with libyaml where it is available and turned into values here, not by PyYAML's
+constructor, because that is where the invariants live: only standard tags, no anchors or aliases, no
+duplicate keys, bounded depth and size, dates kept as text, and YAML 1.1 surprises (`no` read as False)
+remembered so that the schema check can say "quote it".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from planbook.findings import Finding
+
+try:  # libyaml is about 9x faster; pure Python is the fallback.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_VALUES = 20_000
+# Above this many opening brackets and dashes the front matter is walked as events first, so that
+# deep nesting is refused before libyaml's recursive composer could overflow the C stack.
+_STRUCTURE_SCAN_THRESHOLD = 400
+
+Position = tuple[int, int]
+FieldPath = tuple[Union[str, int], ...]
+
+_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_SCALAR_TAGS = {_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclasses.dataclass
+class Plan:
+    """A plan as loaded: its values, where each came from, and its notes.
+
+    `positions` maps a field path such as `("risks", 0, "impact")` to the 1-based line and column of
+    its value, and `key_positions` to those of its key; `spans` gives each value's character range
+    in `yaml_text`, for pointing inside a long value. `yaml11` maps paths whose value YAML 1.1 read
+    as something other than text (`no`, `on`, `1:20`, `012`) to the text as written.
+    """
+
+    path: str
+    data: dict[str, Any]
+    positions: dict[FieldPath, Position]
+    key_positions: dict[FieldPath, Position]
+    yaml11: dict[FieldPath, str]
+    spans: dict[FieldPath, tuple[int, int]]
+    yaml_text: str
+    notes: str
+    notes_line: int
+    source: str
+    yaml_first_line: int = 2
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else Path(self.path).stem
+
+    def position(self, field_path: FieldPath) -> Position:
+        """The position of a value, or of the nearest enclosing value that has one."""
+        while field_path:
+            if field_path in self.positions:
+                return self.positions[field_path]
+            field_path = field_path[:-1]
+        return (self.yaml_first_line, 1)
+
+    def locate(self, field_path: FieldPath, needle: str) -> Position:
+        """The position of `needle` inside the value at `field_path`, as written in the file."""
+        span = self.spans.get(field_path)
+        if span is not None:
+            index = self.yaml_text.find(needle, span[0], span[1])
+            if index >= 0:
+                line_start = self.yaml_text.rfind("\n", 0, index) + 1
+                return (self.yaml_text.count("\n", 0, index) + self.yaml_first_line, index - line_start + 1)
+        return self.position(field_path)
+
+
+@dataclasses.dataclass
+class LoadError:
+    """A file that is not a loadable plan, with the findings that say why."""
+
+    path: str
+    findings: list[Finding]
+
+
+LoadResult = Union[Plan, LoadError]
+
+
+class _Refused(ValueError):
+    def __init__(self, code: str, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.position = position
+
+
+def display_path(path: Path | str) -> str:
+    """The path as findings show it: relative to the working directory when it is below it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.as_posix()
+
+
+def load_plan(path: Path | str, *, text: str | bytes | None = None) -> LoadResult:
+    """Load `path`, or `text` given for it (bytes from git, say). Never raises on bad content."""
+    shown = display_path(path)
+    try:
+        raw = Path(path).read_bytes() if text is None else text
+    except OSError as e:
+        return LoadError(shown, [Finding(shown, 1, 1, "PB001", f"cannot read the file: {e.strerror or e}")])
+    try:
+        return _load(shown, raw)
+    except _Refused as e:
+        line, column = e.position
+        return LoadError(shown, [Finding(shown, line, column, e.code, e.message)])
+
+
+def _load(shown: str, raw: str | bytes) -> Plan:
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_FILE_BYTES:
+            raise _Refused("PB002", f"the file is {len(raw):,} bytes; a plan may be at most {MAX_FILE_BYTES:,}", (1, 1))
+        source = _decode(raw)
+    else:
+        if len(raw) > MAX_FILE_BYTES:
+            raise _Refused("PB002", f"the file is {len(raw):,} characters; a plan may be at most {MAX_FILE_BYTES:,}", (1, 1))
+        source = raw.removeprefix("\ufeff")
+    if "\r" in source:
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+
+    lines = source.split("\n")
+    if not source.strip():
+        raise _Refused("PB004", "the file is empty; a plan starts with a `---` line and its front matter", (1, 1))
+    if lines[0].rstrip() != "---":
+        raise _Refused("PB004", "no front matter: the first line must be `---`, then the plan's fields, then `---`", (1, 1))
+    for end, line in enumerate(lines[1:], start=1):
+        if _FENCE.match(line):
+            break
+    else:
+        raise _Refused("PB005", "the front matter opened here is never closed: add a `---` line after the last field", (1, 1))
+
+    yaml_text = "\n".join(lines[1:end]) + "\n"
+    notes = "\n".join(lines[end + 1 :])
+    data, builder = _parse_front_matter(yaml_text)
+    return Plan(
+        path=shown,
+        data=data,
+        positions=builder.positions,
+        key_positions=builder.key_positions,
+        yaml11=builder.yaml11,
+        spans=builder.spans,
+        yaml_text=yaml_text,
+        notes=notes,
+        notes_line=end + 2,
+        source=source,
+    )
+
+
+def _decode(raw: bytes) -> str:
+    if b"\x00" in raw[:8192]:
+        raise _Refused("PB003", "this is a binary file, not a Markdown plan", (1, 1))
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise _Refused(
+            "PB003",
+            f"byte 0x{raw[e.start]:02x} is not UTF-8; save the file as UTF-8",
+            (line, column),
+        ) from e
+
+
+def _at(mark: yaml.Mark) -> Position:
+    # Line 1 of the YAML text is line 2 of the file, after the opening `---`.
+    return (mark.line + 2, mark.column + 1)
+
+
+def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], _Builder]:
+    if not yaml_text.strip():
+        raise _Refused("PB010", "the front matter is empty; it must hold the plan's fields", (2, 1))
+    structure = yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ")
+    try:
+        if "&" in yaml_text or "*" in yaml_text or structure > _STRUCTURE_SCAN_THRESHOLD:
+            _scan_events(yaml_text)
+        root = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        position = _at(mark) if mark else (2, 1)
+        problem = e.problem or "invalid YAML"
+        raise _Refused("PB006", f"invalid YAML: {problem}", position) from e
+    except yaml.YAMLError as e:
+        raise _Refused("PB006", f"invalid YAML: {e}", (2, 1)) from e
+    if root is None:
+        raise _Refused("PB010", "the front matter is empty; it must hold the plan's fields", (2, 1))
+    if not isinstance(root, yaml.MappingNode) or root.tag != _MAP:
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise _Refused("PB010", f"the front matter is {kind}; it must be a mapping of field names to values", _at(root.start_mark))
+    builder = _Builder()
+    return builder.build(root, (), 0), builder
+
+
+def _scan_events(yaml_text: str) -> None:
+    """Refuse anchors, aliases and deep nesting from the event stream, before anything is composed."""
+    depth = 0
+    for count, event in enumerate(yaml.parse(yaml_text, Loader=_Loader)):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused("PB008", f"alias `*{event.anchor}`: YAML aliases are not allowed; write the value out", _at(event.start_mark))
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _Refused("PB008", f"anchor `&{anchor}`: YAML anchors are not allowed; remove it", _at(event.start_mark))
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused("PB011", f"the front matter nests deeper than {MAX_DEPTH} levels", _at(event.start_mark))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        if count > 2 * MAX_VALUES + 10:
+            raise _Refused("PB011", f"the front matter holds more than {MAX_VALUES:,} values", _at(event.start_mark))
+
+
+class _Builder:
+    """Turns composed nodes into plain values, recording positions and refusing what is not data."""
+
+    def __init__(self) -> None:
+        self.positions: dict[FieldPath, Position] = {}
+        self.key_positions: dict[FieldPath, Position] = {}
+        self.yaml11: dict[FieldPath, str] = {}
+        self.spans: dict[FieldPath, tuple[int, int]] = {}
+        self.count = 0
+        self._seen: set[int] = set()
+
+    def build(self, node: yaml.Node, path: FieldPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _Refused("PB011", f"the front matter holds more than {MAX_VALUES:,} values", _at(node.start_mark))
+        if depth > MAX_DEPTH:
+            raise _Refused("PB011", f"the front matter nests deeper than {MAX_DEPTH} levels", _at(node.start_mark))
+        if id(node) in self._seen:  # only an alias makes the composer share a node
+            raise _Refused("PB008", "YAML aliases are not allowed; write the value out", _at(node.start_mark))
+        self._seen.add(id(node))
+        self.positions[path] = _at(node.start_mark)
+        self.spans[path] = (node.start_mark.index, node.end_mark.index)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self._require_tag(node, _SEQ)
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        self._require_tag(node, _MAP)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                raise _Refused("PB010", "a key must be a plain name, not a list or mapping", _at(key_node.start_mark))
+            key = key_node.value
+            if key in result:
+                first_line, _ = self.key_positions[(*path, key)]
+                raise _Refused(
+                    "PB007",
+                    f"duplicate key `{key}` (first at line {first_line}); YAML would silently keep only the last",
+                    _at(key_node.start_mark),
+                )
+            self.key_positions[(*path, key)] = _at(key_node.start_mark)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def _require_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise _Refused("PB009", f"the YAML tag `{node.tag}` is not allowed; plans hold plain data only", _at(node.start_mark))
+
+    def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
+        tag = node.tag
+        if tag not in _SCALAR_TAGS:
+            raise _Refused("PB009", f"the YAML tag `{tag}` is not allowed; plans hold plain data only", _at(node.start_mark))
+        text = node.value
+        if tag == _STR or tag == _TIMESTAMP:
+            return text  # dates stay as written: `2026-01-05`, not a datetime
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            if text.lower() not in ("true", "false"):
+                self.yaml11[path] = text
+            return _constructor.construct_yaml_bool(node)
+        if ":" in text or (tag == _INT and re.match(r"^[-+]?0[0-7_]+$", text)):
+            self.yaml11[path] = text  # sexagesimal `1:20` is 80; `012` is octal 10
+        try:
+            if tag == _INT:
+                return _constructor.construct_yaml_int(node)
+            return _constructor.construct_yaml_float(node)
+        except ValueError as e:  # pragma: no cover - the resolver only tags well-formed numbers
+            raise _Refused("PB006", f"invalid number `{text}`", _at(node.start_mark)) from e

@@ -1,0 +1,247 @@
+"""Render a plan through the implementation-plan template.
+
+The template is Jinja, run in a sandbox with StrictUndefined. Plan values reach it only as data in the
+context: no value and no note is ever compiled as a template. Every `{{ … }}` output is escaped for
+inline Markdown by `finalize`, unless a filter has already escaped it for where it lands (`block`,
+`cell`, `code`, `mermaid`) and marked it as `Markdown`.
+
+Two flavors share the template: `markdown` is the seed template filled in, for the terminal and for
+export; `site` adds what Material for MkDocs can show: badges, progress, a Gantt chart, admonitions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import math
+import re
+from typing import Any, Literal
+
+from planbook import escape, schema
+from planbook.escape import Markdown
+from planbook.loader import Plan
+
+Flavor = Literal["markdown", "site"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|days?|w|wks?|weeks?)\s*$", re.I)
+TYPE_LABELS = {"accounting": "Accounting", "marketing": "Marketing", "fulfillment": "Fulfillment"}
+STATUS_LABELS = {status: status.replace("-", " ").capitalize() for status in schema.STATUSES}
+
+
+@dataclasses.dataclass
+class RenderContext:
+    """What the plan file does not hold but a rendered plan shows: git facts and site links."""
+
+    version: str | None = None
+    last_updated: str | None = None
+    edit_url: str | None = None
+    history: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    downloads: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduledPhase:
+    key: str
+    title: str
+    start_day: int  # days after the plan's start
+    days: int
+    start: dt.date | None  # when the plan has a start date
+
+    @property
+    def end(self) -> dt.date | None:
+        return None if self.start is None else self.start + dt.timedelta(days=self.days)
+
+
+def duration_days(text: object) -> int | None:
+    """`2 weeks` → 14, `10 days` → 10; None for anything else (a placeholder, TBD)."""
+    match = _DURATION.match(str(text)) if isinstance(text, str) else None
+    if match is None:
+        return None
+    amount = float(match.group(1)) * (7 if match.group(2).lower().startswith("w") else 1)
+    return max(1, math.ceil(amount))
+
+
+def phase_schedule(data: dict[str, Any]) -> list[ScheduledPhase]:
+    """The five phases laid end to end from their durations; phases without one are left out."""
+    start = _parse_date(data.get("start_date"))
+    phases = data.get("phases") if isinstance(data.get("phases"), dict) else {}
+    scheduled, offset = [], 0
+    for key in schema.PHASES:
+        phase = phases.get(key) if isinstance(phases.get(key), dict) else {}
+        days = duration_days(phase.get("duration"))
+        if days is None:
+            continue
+        begins = None if start is None else start + dt.timedelta(days=offset)
+        scheduled.append(ScheduledPhase(key, schema.phase_title(key), offset, days, begins))
+        offset += days
+    return scheduled
+
+
+def _parse_date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def task_label(data: dict[str, Any], container: tuple[str, ...], key: str, *, escaped: bool = True) -> str:
+    """A task's text from the template, with the plan's values filled in (escaped unless told not)."""
+    title = schema.task_specs(container)[key]["title"]
+    wrap = escape.inline if escaped else (lambda v: " ".join(str(v).split()))
+    testing = _get(data, "phases", "testing")
+    values = {
+        "system_a": data.get("system_a", "[SYSTEM_A]"),
+        "system_b": data.get("system_b", "[SYSTEM_B]"),
+        "edge_cases": ", ".join(map(str, testing.get("edge_cases") or ["[EDGE_CASE_1]"])),
+        "performance_scenario": testing.get("performance_scenario", "[PERFORMANCE_SCENARIO]"),
+        "stabilization_days": _get(data, "phases", "support").get("stabilization_days", "[STABILIZATION_PERIOD]"),
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: wrap(values[m.group(1)]), title)
+
+
+def _get(data: Any, *path: str) -> dict[str, Any]:
+    for part in path:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def render_plan(plan: Plan, *, flavor: Flavor = "markdown", context: RenderContext | None = None) -> str:
+    """The plan as Markdown. A draft full of placeholders renders too, showing them where they stand."""
+    from planbook import check
+
+    context = context or RenderContext()
+    data = plan.data
+    view = _View(data, plan.id)
+    completeness = check.completeness_of(data) if schema.is_valid(data) else None
+    return _template().render(
+        flavor=flavor,
+        site=flavor == "site",
+        plan=view,
+        notes=Markdown(plan.notes.strip("\n") if plan.notes.strip() else ""),
+        completeness=completeness,
+        version=data.get("version") or context.version or "unversioned",
+        last_updated=data.get("last_updated") or context.last_updated or "not committed yet",
+        context=context,
+        schedule=phase_schedule(data),
+    )
+
+
+class _View:
+    """The plan as the template sees it: values with the template's own placeholder where missing."""
+
+    def __init__(self, data: dict[str, Any], plan_id: str) -> None:
+        self._data = data
+        self.id = plan_id
+
+    def __getattr__(self, name: str) -> Any:
+        return self.value(name)
+
+    def value(self, *path: str | int) -> Any:
+        node: Any = self._data
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                field = schema.field_for(tuple(path))
+                name = field.placeholder if field and field.placeholder else ".".join(map(str, path)).upper()
+                return f"[{name}]"
+        return "" if node is None else node
+
+    def items(self, *path: str) -> list[Any]:
+        value = self.value(*path)
+        if isinstance(value, list):
+            return value
+        return [] if value in ("", None) else [value]
+
+    @property
+    def types(self) -> list[str]:
+        value = self._data.get("types")
+        return [t for t in schema.INTEGRATION_TYPES if isinstance(value, list) and t in value]
+
+    @property
+    def integration_type(self) -> str:
+        types = self.types
+        return " + ".join(TYPE_LABELS[t] for t in types) if types else "[INTEGRATION_TYPE]"
+
+    @property
+    def status_label(self) -> str:
+        status = self._data.get("status")
+        return STATUS_LABELS.get(status, str(status)) if status is not None else "[STATUS]"
+
+    @property
+    def has_migration(self) -> bool:
+        return isinstance(self._data.get("migration"), dict)
+
+    def tasks(self, *container: str, group: str | None = None) -> list[dict[str, Any]]:
+        """The tasks of a checklist in template order; `group` picks one integration type's block."""
+        states = _get(self._data, *container)
+        rows = []
+        for key, spec in schema.task_specs(container).items():
+            if spec.get("x-requires-type") != group:
+                continue
+            rows.append({"key": key, "done": states.get(key) is True, "label": Markdown(task_label(self._data, container, key))})
+        return rows
+
+    def progress(self, *container: str) -> tuple[int, int]:
+        from planbook.check import progress_of
+
+        return progress_of(self._data, container)
+
+    def reference(self, name: str, suffix: str) -> Markdown:
+        given = _get(self._data, "references").get(name)
+        if isinstance(given, str) and given.strip():
+            return escape.link(given, given) if escape.safe_url(given) and "://" in given else escape.code(given)
+        return escape.code(f"{self.id}-{suffix}")
+
+
+@functools.cache
+def _template():
+    from importlib import resources
+
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        block=escape.block,
+        cell=escape.cell,
+        code=escape.code,
+        mermaid=escape.mermaid_label,
+        html=escape.html_text,
+        percent=_percent,
+        trusted=_trusted,
+    )
+    source = resources.files("planbook").joinpath("templates/plan.md.j2").read_text(encoding="utf-8")
+    return env.from_string(source)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markdown):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return escape.inline(value)
+
+
+def _trusted(value: Any) -> Markdown:
+    """A macro's output: the template's own Markdown, values inside already escaped. The newline its
+    last loop line leaves is trimmed, so the template's own line breaks decide the spacing."""
+    return Markdown(str(value).rstrip("\n"))
+
+
+def _percent(value: Any) -> Markdown:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Markdown(f"{value:g}")
+    return escape.inline(value)

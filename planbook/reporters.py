@@ -1,0 +1,110 @@
+"""Reporters turn check results into text for a person, JSON for a program, GitHub workflow
+annotations, or SARIF 2.1.0 for code-scanning tools. Picked by name from `REPORTER_BY_NAME`."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable, Sequence, TextIO
+
+from planbook import __version__
+from planbook.check import CheckResult
+from planbook.findings import RULES, Finding
+
+Reporter = Callable[[Sequence[CheckResult], TextIO], None]
+
+
+def _findings(results: Sequence[CheckResult]) -> list[Finding]:
+    return [finding for result in results for finding in result.findings]
+
+
+def report_text(results: Sequence[CheckResult], out: TextIO) -> None:
+    for finding in _findings(results):
+        out.write(f"{finding}\n")
+    errors = sum(not r.ok for r in results)
+    plans = len(results)
+    if errors:
+        out.write(f"{errors} of {plans} plan{'s' if plans != 1 else ''} failed the check\n")
+    else:
+        out.write(f"{plans} plan{'s' if plans != 1 else ''} checked, all pass\n")
+
+
+def report_json(results: Sequence[CheckResult], out: TextIO) -> None:
+    json.dump([finding.as_dict() for finding in _findings(results)], out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def report_github(results: Sequence[CheckResult], out: TextIO) -> None:
+    """Workflow commands: each finding becomes an annotation on the pull request's diff."""
+    for finding in _findings(results):
+        level = "error" if finding.severity == "error" else "warning"
+        props = (
+            f"file={_github_escape(finding.path, property_value=True)},line={finding.line},col={finding.column},"
+            f"title={_github_escape(finding.code + ' ' + finding.rule.name, property_value=True)}"
+        )
+        out.write(f"::{level} {props}::{_github_escape(finding.message)}\n")
+    failed = sum(not r.ok for r in results)
+    out.write(f"{len(results)} plans checked, {failed} failed\n")
+
+
+def report_sarif(results: Sequence[CheckResult], out: TextIO) -> None:
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "defaultConfiguration": {"level": "error" if rule.severity == "error" else "warning"},
+        }
+        for rule in RULES.values()
+    ]
+    index = {code: i for i, code in enumerate(RULES)}
+    sarif_results = [
+        {
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": "error" if finding.severity == "error" else "warning",
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": finding.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": finding.line, "startColumn": finding.column},
+                    }
+                }
+            ],
+        }
+        for finding in _findings(results)
+    ]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "planbook",
+                        "version": __version__,
+                        "informationUri": "https://github.com/planbook/planbook",
+                        "rules": rules,
+                    }
+                },
+                "results": sarif_results,
+            }
+        ],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+REPORTER_BY_NAME: dict[str, Reporter] = {
+    "text": report_text,
+    "json": report_json,
+    "github": report_github,
+    "sarif": report_sarif,
+}
