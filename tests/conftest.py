@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: the repository's own paths, the shared corpora, real git repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECTS = ROOT / "projects"
+SHARED = ROOT.parent / "shared"
+SAMPLES = sorted(PROJECTS.glob("*.md"))
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def shared_path(relative: str) -> Path:
+    """A file under ../shared, or a skip saying why the test cannot run without it."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"../shared/{relative} is not beside the project; corpus tests need it")
+    return path
+
+
+def blns_strings() -> list[str]:
+    return json.loads(shared_path("corpora/blns/blns.json").read_text(encoding="utf-8"))
+
+
+def ssti_payloads() -> list[str]:
+    lines = shared_path("corpora/ssti/ssti.fuzz").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip()]
+
+
+@pytest.fixture
+def sample_text() -> str:
+    """The accounting sample plan, complete and valid: a base for variations."""
+    return (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
+
+
+class GitRepo:
+    """A real git repository in a temporary folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", "Plan Author")
+        self.git("config", "user.email", "author@example.invalid")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=self.path, capture_output=True, text=True, check=check)
+
+    def write(self, relative: str, text: str) -> Path:
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def commit(self, message: str, *, date: str | None = None) -> str:
+        self.git("add", "-A")
+        env = dict(os.environ)
+        if date:
+            env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+        subprocess.run(["git", "commit", "-q", "-m", message], cwd=self.path, env=env, check=True, capture_output=True)
+        return self.git("rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> GitRepo:
+    return GitRepo(tmp_path / "repo")
