@@ -320,7 +320,7 @@ def gate_findings(plan: Plan) -> list[Finding]:
     if stage <= schema.LIFECYCLE.index("discovery"):
         return findings
     for path, field, value in content_values(data):
-        if is_empty(value):
+        if is_empty(value) and not placeholders.is_placeholder(value):  # placeholders have their own finding
             line, column = plan.position(path)
             findings.append(Finding(plan.path, line, column, "PB301", f"`{_dotted(path)}` is empty or TBD, and a plan in {status} must have every field filled in ({field.description})"))
     blockers = data["open_items"]["blockers"]
