@@ -67,6 +67,53 @@ def build_parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="the portfolio as a table", description="Show every plan: ID, client, systems, status, completeness, confidence.")
     status.add_argument("paths", nargs="*", metavar="PATH", help="plan files or folders (default: projects/)")
     status.set_defaults(run=cmd_status)
+
+    export = commands.add_parser(
+        "export", help="one plan as a standalone document: HTML, PDF or Markdown",
+        description="Write one plan as a self-contained document for a client: a cover, the whole plan, the phase timeline "
+                    "and a sign-off block. It needs no network; PDF needs Chromium. Internal-only content is left out "
+                    "unless --internal is given. Exit codes: 0 written, 1 the plan cannot be loaded, 2 a usage error.",
+    )
+    export.add_argument("plan", metavar="ID|PATH", help="a project ID in projects/, or a plan file")
+    export.add_argument("--format", choices=["html", "pdf", "md"], default=None,
+                        help="the document's format (default: from the -o suffix, else html)")
+    export.add_argument("-o", "--output", metavar="FILE", default=None,
+                        help="where to write it (default: ID.FORMAT in the current folder; - for standard output)")
+    export.add_argument("--internal", action="store_true",
+                        help="keep internal-only content (the `internal:` fields, <!-- internal --> notes), marked as internal")
+    export.set_defaults(run=cmd_export)
+
+    diff = commands.add_parser(
+        "diff", help="what changed in each plan between two git revisions",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="For every plan added, deleted, renamed or modified between BASE and HEAD: the changes field by field,\n"
+                    "completeness before and after, and the check's result.\n\n"
+                    "  planbook diff                 HEAD → the working tree (what you are about to commit)\n"
+                    "  planbook diff main            main → the working tree\n"
+                    "  planbook diff main HEAD       main → HEAD (main..HEAD is the same)\n"
+                    "  planbook diff main...HEAD     where HEAD left main → HEAD, as a pull request shows it\n\n"
+                    "Exit codes: 0 whatever changed (it is a report; `planbook check` is the gate), 2 for an unknown\n"
+                    "revision or outside a git repository.",
+    )
+    diff.add_argument("base", nargs="?", metavar="BASE", help="the revision to compare from (default: HEAD)")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="the revision to compare to (default: the working tree)")
+    diff.add_argument("--format", choices=["text", "markdown"], default="text",
+                      help="text for a terminal, or Markdown for a job summary or a comment (default: text)")
+    diff.set_defaults(run=cmd_diff)
+
+    history = commands.add_parser("history", help="a plan's status, confidence and completeness over time, from git log",
+                                  description="List the commits that changed a plan, newest first, following renames, with the status, "
+                                              "confidence and completeness each one left it at. Exit codes: 0, or 2 for an unknown plan.")
+    history.add_argument("plan", metavar="ID|PATH", help="a project ID in projects/, or a plan file")
+    history.add_argument("--limit", type=int, default=None, metavar="N", help="show only the N most recent commits")
+    history.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="output format (default: text)")
+    history.set_defaults(run=cmd_history)
+
+    leftovers = commands.add_parser("placeholders", help="find template placeholders left in other Markdown (docs, README)",
+                                    description="List `[PLACEHOLDER]` tokens and `{{#if}}` block lines left from the template in any "
+                                                "Markdown file, as path:line:col. Code and links are ignored. Exit codes: 0 none, 1 some, 2 unreadable.")
+    leftovers.add_argument("paths", nargs="+", metavar="FILE", help="Markdown files")
+    leftovers.set_defaults(run=cmd_placeholders)
     return parser
 
 
@@ -177,6 +224,106 @@ def cmd_status(args: argparse.Namespace) -> int:
     width = None if sys.stdout.isatty() else 160  # a pipe or a CI log is not 80 columns wide
     Console(highlight=False, markup=False, emoji=False, width=width).print(table)
     return EXIT_OK if all(row.ok for row in rows) else EXIT_FINDINGS
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from planbook.export import FORMATS, ExportError, export_plan, git_context
+    from planbook.files import write_atomic
+    from planbook.internal import marker_findings
+    from planbook.loader import LoadError, load_plan
+
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
+    fmt = args.format or (suffix if suffix in FORMATS else "html")
+    path = resolve_plan(args.plan)
+    loaded = load_plan(path)
+    if isinstance(loaded, LoadError):
+        for finding in loaded.findings:
+            print(finding, file=sys.stderr)
+        return EXIT_FINDINGS
+    for finding in marker_findings(loaded.path, loaded.notes, loaded.notes_line):
+        print(f"{finding} (exported with that text left out)", file=sys.stderr)
+    try:
+        document = export_plan(loaded, fmt, context=git_context(path), internal=args.internal)
+    except ExportError as e:
+        raise UsageError(str(e)) from None
+    if args.output == "-":
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+        return EXIT_OK
+    target = Path(args.output or f"{loaded.id}{FORMATS[fmt][0]}")
+    try:
+        write_atomic(target, document)
+    except OSError as e:
+        raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
+    print(f"wrote {target} ({len(document):,} bytes, {fmt}{', internal edition' if args.internal else ''})")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from planbook.diff import diff_plans, format_markdown, format_text
+    from planbook.history import GitError
+
+    try:
+        report = diff_plans(args.base, args.head)
+    except GitError as e:
+        raise UsageError(str(e)) from None
+    sys.stdout.write(format_markdown(report) if args.format == "markdown" else format_text(report))
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+
+    from planbook.escape import cell, code
+    from planbook.history import plan_history
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
+    path = resolve_plan(args.plan)
+    rows = plan_history(path, limit=args.limit)
+    if args.format == "json":
+        json.dump([dataclasses.asdict(row) for row in rows], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    headings = ("Date", "Commit", "Status", "Confidence", "Completeness")
+    table = [[row.as_dict()[key.lower()] for key in headings] for row in rows]
+    if args.format == "markdown":
+        print("| " + " | ".join(headings) + " |")
+        print("|" + "|".join("---" for _ in headings) + "|")
+        for values in table:
+            print(f"| {cell(values[0])} | {code(values[1])} | " + " | ".join(cell(v) for v in values[2:]) + " |")
+        return EXIT_OK
+    if not rows:
+        print(f"{path}: no commits yet; history starts with the first commit of the plan")
+        return EXIT_OK
+    widths = [max(len(h), *(len(values[i]) for values in table)) for i, h in enumerate(headings)]
+    for values in [list(headings), *table]:
+        print("  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip())
+    return EXIT_OK
+
+
+def cmd_placeholders(args: argparse.Namespace) -> int:
+    from planbook.findings import Finding
+    from planbook.loader import display_path
+    from planbook.placeholders import find_leftovers
+
+    found = 0
+    for raw in args.paths:
+        try:
+            text = Path(raw).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise UsageError(f"cannot read {raw}: {getattr(e, 'strerror', None) or e}") from None
+        for leftover in find_leftovers(text):
+            before = text[: leftover.offset]
+            line, column = before.count("\n") + 1, leftover.offset - (before.rfind("\n") + 1) + 1
+            if leftover.code == "PB202":
+                message = f"template block `{leftover.token}` is left in; remove it"
+            else:
+                message = f"placeholder {leftover.token} is left from the template; fill it in, or put it in backticks if it is meant literally"
+            print(Finding(display_path(raw), line, column, leftover.code, message))
+            found += 1
+    return EXIT_FINDINGS if found else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
