@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from planbook import placeholders, schema
 from planbook.findings import Finding
@@ -43,6 +44,35 @@ class CheckResult:
         return not any(f.severity == "error" for f in self.findings)
 
 
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+
+def check_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[CheckResult]:
+    """Check every file, in order. Many files are checked by one worker process per core; their
+    results come back without the loaded plan (`plan` is None), which is all a report needs."""
+    from planbook.loader import load_plan
+
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        return [check_result(load_plan(path)) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(paths) // (workers * 4))
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+
+
+def _check_chunk(paths: list[Path]) -> list[CheckResult]:
+    from planbook.loader import load_plan
+
+    results = [check_result(load_plan(path)) for path in paths]
+    for result in results:
+        result.plan = None
+    return results
+
+
 def check_result(loaded: LoadResult) -> CheckResult:
     if isinstance(loaded, LoadError):
         return CheckResult(loaded.path, sorted(loaded.findings))
@@ -60,8 +90,9 @@ def check_plan(plan: Plan) -> CheckResult:
     findings += _identity_findings(plan)
     completeness = None
     if valid:
-        completeness = completeness_of(plan.data)
-        findings += gate_findings(plan)
+        contents = list(content_values(plan.data))
+        completeness = _share_filled(contents)
+        findings += gate_findings(plan, contents)
     return CheckResult(plan.path, sorted(set(findings)), plan, completeness)
 
 
@@ -70,6 +101,20 @@ def check_plan(plan: Plan) -> CheckResult:
 
 def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
     """Each placeholder and block line left in the values and the notes, with the value's path."""
+    # The front matter as written holds every placeholder its values hold, unless a quoted string
+    # spells one with escapes: when neither shows, no value needs a look.
+    text = plan.yaml_text
+    if "\\" in text or "{{" in text or placeholders.may_hold_placeholder(text):
+        yield from _value_leftovers(plan)
+    if plan.notes:
+        for leftover in placeholders.find_leftovers(plan.notes):
+            before = plan.notes[: leftover.offset]
+            line = plan.notes_line + before.count("\n")
+            column = leftover.offset - (before.rfind("\n") + 1) + 1
+            yield ("notes",), _leftover_finding(plan.path, line, column, leftover)
+
+
+def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
     for path, value in _walk(plan.data, ()):
         bare = placeholders.bare_placeholder(value)
         if bare is not None:
@@ -82,12 +127,6 @@ def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
             for leftover in placeholders.find_leftovers(value):
                 line, column = plan.locate(path, leftover.token)
                 yield path, _leftover_finding(plan.path, line, column, leftover)
-    if plan.notes:
-        for leftover in placeholders.find_leftovers(plan.notes):
-            before = plan.notes[: leftover.offset]
-            line = plan.notes_line + before.count("\n")
-            column = leftover.offset - (before.rfind("\n") + 1) + 1
-            yield ("notes",), _leftover_finding(plan.path, line, column, leftover)
 
 
 def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.Leftover) -> Finding:
@@ -241,20 +280,24 @@ def is_empty(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return bool(_EMPTY.match(value)) or placeholders.is_placeholder(value)
+        text = value.strip()
+        if len(text) > 4 and text[0] not in "[?-.tT":  # the common case, decided without a regex
+            return False
+        return bool(_EMPTY.match(text)) or placeholders.is_placeholder(text)
     return placeholders.is_placeholder(value)
 
 
-def content_values(data: dict[str, Any]) -> Iterator[tuple[FieldPath, schema.Field, Any]]:
+def content_values(data: dict[str, Any]) -> Iterator[tuple[FieldPath, dict[str, Any], Any]]:
     """Every content field the plan should fill, with its value (None when missing).
 
     Optional fields count only when present, list-of-text fields count once per item (and once when
     empty, unless an empty list is a complete answer), lists of mappings count each item's fields.
+    Each comes with its schema, as (path, schema, value).
     """
     yield from _content(data, schema.plan_schema(), ())
 
 
-def _content(data: Any, spec: dict[str, Any], path: FieldPath) -> Iterator[tuple[FieldPath, schema.Field, Any]]:
+def _content(data: Any, spec: dict[str, Any], path: FieldPath) -> Iterator[tuple[FieldPath, dict[str, Any], Any]]:
     required = spec.get("required", ())
     for name, child in spec.get("properties", {}).items():
         child_path = (*path, name)
@@ -263,7 +306,6 @@ def _content(data: Any, spec: dict[str, Any], path: FieldPath) -> Iterator[tuple
             continue
         value = data.get(name) if isinstance(data, dict) else None
         kind = child.get("type")
-        field = schema.field_for(child_path)
         if kind == "object":
             yield from _content(value if isinstance(value, dict) else {}, child, child_path)
         elif kind == "array" and child.get("items", {}).get("type") == "object":
@@ -273,17 +315,21 @@ def _content(data: Any, spec: dict[str, Any], path: FieldPath) -> Iterator[tuple
         elif kind == "array":
             items = value if isinstance(value, list) else []
             if not items and not child.get("x-may-be-empty"):
-                yield child_path, field, None
+                yield child_path, child, None
             for index, item in enumerate(items):
-                yield (*child_path, index), field, item
+                yield (*child_path, index), child, item
         elif kind != "boolean":
-            yield child_path, field, value
+            yield child_path, child, value
 
 
 def completeness_of(data: dict[str, Any]) -> int:
     """The share of content fields filled in, as a whole percentage: 100 only when every one is."""
+    return _share_filled(content_values(data))
+
+
+def _share_filled(contents: Iterable[tuple[FieldPath, dict[str, Any], Any]]) -> int:
     total = filled = 0
-    for _, _, value in content_values(data):
+    for _, _, value in contents:
         total += 1
         filled += not is_empty(value)
     return 100 if total == 0 else (filled * 100) // total
@@ -312,17 +358,18 @@ GATES: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
 )
 
 
-def gate_findings(plan: Plan) -> list[Finding]:
+def gate_findings(plan: Plan, contents: Iterable[tuple[FieldPath, dict[str, Any], Any]] | None = None) -> list[Finding]:
     data = plan.data
     status = data["status"]
     stage = lifecycle_index(status)
     findings: list[Finding] = []
     if stage <= schema.LIFECYCLE.index("discovery"):
         return findings
-    for path, field, value in content_values(data):
+    for path, spec, value in content_values(data) if contents is None else contents:
         if is_empty(value) and not placeholders.is_placeholder(value):  # placeholders have their own finding
             line, column = plan.position(path)
-            findings.append(Finding(plan.path, line, column, "PB301", f"`{_dotted(path)}` is empty or TBD, and a plan in {status} must have every field filled in ({field.description})"))
+            about = spec.get("description") or spec.get("title", "")
+            findings.append(Finding(plan.path, line, column, "PB301", f"`{_dotted(path)}` is empty or TBD, and a plan in {status} must have every field filled in ({about})"))
     blockers = data["open_items"]["blockers"]
     for index, _ in enumerate(blockers):
         line, column = plan.position(("open_items", "blockers", index))

@@ -7,6 +7,11 @@ The YAML is composed with libyaml where it is available and turned into values h
 constructor, because that is where the invariants live: only standard tags, no anchors or aliases, no
 duplicate keys, bounded depth and size, dates kept as text, and YAML 1.1 surprises (`no` read as False)
 remembered so that the schema check can say "quote it".
+
+Most plans are clean, so loading takes a fast path: libyaml with PyYAML's safe constructor, told to
+refuse duplicate keys and keep dates as text. Positions are worked out only when something asks for
+them (a finding), by composing the text again. Anything the fast path is unsure of falls back to the
+careful path, which either produces the same values or the finding that says what is wrong.
 """
 
 from __future__ import annotations
@@ -55,20 +60,44 @@ class Plan:
     `positions` maps a field path such as `("risks", 0, "impact")` to the 1-based line and column of
     its value, and `key_positions` to those of its key; `spans` gives each value's character range
     in `yaml_text`, for pointing inside a long value. `yaml11` maps paths whose value YAML 1.1 read
-    as something other than text (`no`, `on`, `1:20`, `012`) to the text as written.
+    as something other than text (`no`, `on`, `1:20`, `012`) to the text as written. All four are
+    worked out on first use.
     """
 
     path: str
     data: dict[str, Any]
-    positions: dict[FieldPath, Position]
-    key_positions: dict[FieldPath, Position]
-    yaml11: dict[FieldPath, str]
-    spans: dict[FieldPath, tuple[int, int]]
     yaml_text: str
     notes: str
     notes_line: int
     source: str
     yaml_first_line: int = 2
+    _details: "_Builder | None" = dataclasses.field(default=None, repr=False, compare=False)
+
+    def _built(self) -> "_Builder":
+        if self._details is None:
+            builder = _Builder()
+            try:
+                builder.build(yaml.compose(self.yaml_text, Loader=_Loader), (), 0)
+            except (yaml.YAMLError, _Refused):  # pragma: no cover - the text loaded once already
+                pass
+            self._details = builder
+        return self._details
+
+    @property
+    def positions(self) -> dict[FieldPath, Position]:
+        return self._built().positions
+
+    @property
+    def key_positions(self) -> dict[FieldPath, Position]:
+        return self._built().key_positions
+
+    @property
+    def spans(self) -> dict[FieldPath, tuple[int, int]]:
+        return self._built().spans
+
+    @property
+    def yaml11(self) -> dict[FieldPath, str]:
+        return self._built().yaml11
 
     @property
     def id(self) -> str:
@@ -114,11 +143,14 @@ class _Refused(ValueError):
 
 
 def display_path(path: Path | str) -> str:
-    """The path as findings show it: relative to the working directory when it is below it."""
+    """The path as findings show it: as given when relative, else relative to the working directory
+    when it is below it."""
     p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
+        return p.relative_to(Path.cwd()).as_posix()
+    except ValueError:
         return p.as_posix()
 
 
@@ -165,10 +197,7 @@ def _load(shown: str, raw: str | bytes) -> Plan:
     return Plan(
         path=shown,
         data=data,
-        positions=builder.positions,
-        key_positions=builder.key_positions,
-        yaml11=builder.yaml11,
-        spans=builder.spans,
+        _details=builder,
         yaml_text=yaml_text,
         notes=notes,
         notes_line=end + 2,
@@ -198,13 +227,17 @@ def _at(mark: yaml.Mark) -> Position:
     return (mark.line + 2, mark.column + 1)
 
 
-def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], _Builder]:
+def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | None"]:
+    """The front matter's values, and the builder that made them when the careful path was taken."""
     if not yaml_text.strip():
         raise _Refused("PB010", "the front matter is empty; it must hold the plan's fields", (2, 1))
-    structure = yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ")
+    structure = yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ") + yaml_text.count(",")
     try:
         if "&" in yaml_text or "*" in yaml_text or structure > _STRUCTURE_SCAN_THRESHOLD:
             _scan_events(yaml_text)
+        data = _fast_load(yaml_text)
+        if data is not None:
+            return data, None
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -220,6 +253,53 @@ def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], _Builder]:
         raise _Refused("PB010", f"the front matter is {kind}; it must be a mapping of field names to values", _at(root.start_mark))
     builder = _Builder()
     return builder.build(root, (), 0), builder
+
+
+class _NotSimple(Exception):
+    """The fast path met something the careful path must judge: a duplicate or non-text key, say."""
+
+
+class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
+    """libyaml and the safe constructor, refusing duplicate keys and keeping dates as text."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise _NotSimple
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != _STR or key_node.value in mapping:
+                raise _NotSimple
+            mapping[key_node.value] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_FastLoader.add_constructor(_TIMESTAMP, lambda loader, node: node.value)
+
+
+def _fast_load(yaml_text: str) -> dict[str, Any] | None:
+    """The values by the fast path, or None when the careful path must decide."""
+    try:
+        data = yaml.load(yaml_text, Loader=_FastLoader)
+    except (yaml.YAMLError, _NotSimple):
+        return None
+    if not isinstance(data, dict) or not _within_limits(data):
+        return None
+    return data
+
+
+def _within_limits(data: dict[str, Any]) -> bool:
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_VALUES:
+            return False
+        if isinstance(value, dict):
+            stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)
+    return True
 
 
 def _scan_events(yaml_text: str) -> None:

@@ -111,6 +111,11 @@ def find_leftovers(text: str, *, markdown: bool = True) -> Iterator[Leftover]:
     yield from sorted(found, key=lambda leftover: leftover.offset)
 
 
+def may_hold_placeholder(text: str) -> bool:
+    """A quick look at raw text: False means it certainly holds no placeholder token."""
+    return _TOKEN.search(text) is not None
+
+
 def bare_placeholder(value: object) -> str | None:
     """The name in `client: [CLIENT_NAME]` written without quotes, which YAML reads as a one-item list."""
     if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str):
