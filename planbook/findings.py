@@ -46,6 +46,8 @@ RULES: dict[str, Rule] = {
         Rule("PB301", "empty-field", "error", "A field is empty or TBD in a plan past discovery."),
         Rule("PB302", "phase-not-done", "error", "The status is past a phase whose tasks are not all done."),
         Rule("PB303", "open-blockers", "error", "The plan has open blockers but its status is past discovery."),
+        # PB4xx: internal-only content.
+        Rule("PB401", "internal-marker", "error", "An `<!-- internal -->` marker without its partner; the text it may cover is kept out of exports."),
     ]
 }
 

@@ -106,11 +106,17 @@ def _get(data: Any, *path: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def render_plan(plan: Plan, *, flavor: Flavor = "markdown", context: RenderContext | None = None) -> str:
-    """The plan as Markdown. A draft full of placeholders renders too, showing them where they stand."""
-    from planbook import check
+def render_plan(plan: Plan, *, flavor: Flavor = "markdown", context: RenderContext | None = None,
+                internal: bool | None = None) -> str:
+    """The plan as Markdown. A draft full of placeholders renders too, showing them where they stand.
+
+    `internal` content (see `planbook.internal`) is shown, marked, on the site and left out of plain
+    Markdown, unless `internal` says otherwise.
+    """
+    from planbook import check, internal as internal_content
 
     context = context or RenderContext()
+    show_internal = flavor == "site" if internal is None else internal
     data = plan.data
     view = _View(data, plan.id)
     completeness = check.completeness_of(data) if schema.is_valid(data) else None
@@ -118,7 +124,8 @@ def render_plan(plan: Plan, *, flavor: Flavor = "markdown", context: RenderConte
         flavor=flavor,
         site=flavor == "site",
         plan=view,
-        notes=Markdown(plan.notes.strip("\n") if plan.notes.strip() else ""),
+        notes=internal_content.notes_markdown(plan.notes, include=show_internal, site=flavor == "site"),
+        show_internal=show_internal,
         completeness=completeness,
         version=data.get("version") or context.version or "unversioned",
         last_updated=data.get("last_updated") or context.last_updated or "not committed yet",
@@ -172,6 +179,11 @@ class _View:
         return STATUS_LABELS.get(status, str(status)) if status is not None else "[STATUS]"
 
     @property
+    def has_internal(self) -> bool:
+        facts = self._data.get("internal")
+        return isinstance(facts, dict) and any(str(value).strip() for value in facts.values() if value is not None)
+
+    @property
     def has_migration(self) -> bool:
         return isinstance(self._data.get("migration"), dict)
 
@@ -218,6 +230,7 @@ def _template():
         code=escape.code,
         mermaid=escape.mermaid_label,
         html=escape.html_text,
+        internal=_internal,
         percent=_percent,
         trusted=_trusted,
     )
@@ -239,6 +252,13 @@ def _trusted(value: Any) -> Markdown:
     """A macro's output: the template's own Markdown, values inside already escaped. The newline its
     last loop line leaves is trimmed, so the template's own line breaks decide the spacing."""
     return Markdown(str(value).rstrip("\n"))
+
+
+def _internal(value: Any, site: bool) -> Markdown:
+    """The template's own Markdown (values escaped already), marked as internal for where it lands."""
+    from planbook.internal import mark
+
+    return mark(value if isinstance(value, Markdown) else escape.block(value), site=site)
 
 
 def _percent(value: Any) -> Markdown:

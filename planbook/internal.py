@@ -1,0 +1,114 @@
+"""Internal-only content: what the team sees and a client never does.
+
+A plan marks content internal in two ways:
+
+- the optional `internal:` mapping in the front matter (day rate, budget, notes for the team);
+- a block of its notes between `<!-- internal -->` and `<!-- /internal -->` lines.
+
+The site shows internal content marked as internal; exports leave it out unless asked for it
+(`planbook export --internal`). Markers fail closed: an opening marker that is never closed makes the
+rest of the notes internal, and a closing marker with no opening one makes everything before it (back
+to the previous marker, or the start of the notes) internal, since its opening marker was most likely
+misspelled. `check` reports both as PB401, so the author fixes the marker rather than loses text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Iterator
+
+from planbook.escape import Markdown
+from planbook.findings import Finding
+
+TITLE = "Internal — not in client exports"
+# Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->` and `<!-- internal-only -->` all
+# open a block, so that a near-miss spelling hides text instead of publishing it.
+OPENING = re.compile(r"<!--\s*internal\b.*?-->", re.I | re.S)
+CLOSING = re.compile(r"<!--\s*/\s*internal\b\s*-->", re.I)
+
+
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """A run of the notes: `start` is its character offset in the notes."""
+
+    text: str
+    internal: bool
+    start: int
+
+
+@dataclasses.dataclass(frozen=True)
+class MarkerProblem:
+    offset: int  # of the marker in the notes
+    message: str
+
+
+def split_notes(notes: str) -> tuple[list[Part], list[MarkerProblem]]:
+    """The notes as public and internal runs, in order, with the markers themselves left out."""
+    parts: list[Part] = []
+    problems: list[MarkerProblem] = []
+    position = 0
+    while position <= len(notes):
+        opening = OPENING.search(notes, position)
+        closing = CLOSING.search(notes, position)
+        if closing and (opening is None or closing.start() < opening.start()):
+            # A closing marker with no opening one: fail closed.
+            parts.append(Part(notes[position : closing.start()], True, position))
+            problems.append(MarkerProblem(closing.start(), "`<!-- /internal -->` closes a block that was never opened, "
+                                          "so everything above it, back to the previous marker, is treated as internal; "
+                                          "add the `<!-- internal -->` line where the internal text begins"))
+            position = closing.end()
+            continue
+        if opening is None:
+            parts.append(Part(notes[position:], False, position))
+            break
+        parts.append(Part(notes[position : opening.start()], False, position))
+        end = CLOSING.search(notes, opening.end())
+        if end is None:
+            parts.append(Part(notes[opening.end() :], True, opening.end()))
+            problems.append(MarkerProblem(opening.start(), "`<!-- internal -->` is never closed, so the rest of the notes is "
+                                          "treated as internal; add a `<!-- /internal -->` line where the internal text ends"))
+            break
+        parts.append(Part(notes[opening.end() : end.start()], True, opening.end()))
+        position = end.end()
+    return [part for part in parts if part.text], problems
+
+
+def notes_markdown(notes: str, *, include: bool, site: bool) -> Markdown:
+    """The notes as they are shown: internal blocks left out, or kept and marked as internal.
+
+    Left out, the public runs join as they stand, so a marker pair inside a sentence drops only its
+    words. Kept, each internal run becomes a block of its own, an admonition on the site and a block
+    quote in plain Markdown.
+    """
+    parts, _ = split_notes(notes)
+    pieces: list[str] = []
+    for part in parts:
+        if not part.internal:
+            pieces.append(part.text)
+        elif include and part.text.strip():
+            # Blank lines around the block, however the markers sat; the user's own spacing elsewhere stays.
+            pieces[-1:] = [pieces[-1].rstrip(" \t\n") + "\n\n"] if pieces else []
+            pieces.append(f"{mark(Markdown(part.text.strip(chr(10))), site=site)}\n\n")
+    text = "".join(pieces)
+    return Markdown(text.strip("\n") if text.strip() else "")
+
+
+def mark(text: Markdown, *, site: bool) -> Markdown:
+    """Internal Markdown, marked as such: a Material admonition on the site, a block quote elsewhere."""
+    lines = text.strip("\n").split("\n")
+    if site:
+        body = "\n".join(f"    {line}" if line.strip() else "" for line in lines)
+        return Markdown(f'!!! internal "{TITLE}"\n\n{body}')
+    body = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
+    return Markdown(f"> **{TITLE}**\n>\n{body}")
+
+
+def marker_findings(path: str, notes: str, notes_line: int) -> Iterator[Finding]:
+    """PB401 for each marker without its partner, at the marker's line and column in the file."""
+    _, problems = split_notes(notes)
+    for problem in problems:
+        before = notes[: problem.offset]
+        line = notes_line + before.count("\n")
+        column = problem.offset - (before.rfind("\n") + 1) + 1
+        yield Finding(path, line, column, "PB401", problem.message)
