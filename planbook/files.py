@@ -7,8 +7,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
-    """Write `text` to a temporary file beside `path`, flush it to disk, then move it into place.
+def write_atomic(path: Path, text: str | bytes, *, overwrite: bool = True) -> None:
+    """Write `text` (UTF-8, newlines as given) or bytes to a temporary file beside `path`, flush it to
+    disk, then move it into place.
 
     With `overwrite=False` the move is a hard link, which fails if `path` exists, so two writers can
     never both create the same plan. Raises FileExistsError then, and OSError for other failures.
@@ -16,8 +17,8 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         if overwrite:

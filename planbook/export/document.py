@@ -1,0 +1,89 @@
+"""What every export holds, whatever its format: a cover, the plan through the one template, the phase
+timeline and a sign-off block.
+
+The plan's body is `render_plan(flavor="markdown")`: the seed template filled in, so an export can
+never drift from the template's sections or order. The timeline goes in right under the template's
+`## 2. IMPLEMENTATION PHASES` heading; no value can produce that line, since escaping guards every
+value's line start, and the author's notes come after it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from planbook.loader import Plan
+from planbook.render import RenderContext, render_plan
+
+PHASES_HEADING = "## 2. IMPLEMENTATION PHASES\n"
+
+
+@dataclasses.dataclass(frozen=True)
+class Cover:
+    """The facts on the first page. Values are raw; each format escapes them for where they land."""
+
+    plan_id: str
+    name: str
+    client: str
+    systems: str
+    status: str
+    lead: str
+    version: str
+    date: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Document:
+    cover: Cover
+    body: str  # the plan as Markdown, through the template
+    internal: bool  # internal-only content is in it
+
+    def body_with(self, timeline: str) -> str:
+        """The body with `timeline` (Markdown, or a marker line) right under the phases heading."""
+        if not timeline:
+            return self.body
+        head, found, tail = self.body.partition(PHASES_HEADING)
+        if not found:  # pragma: no cover - the template always has the heading
+            return self.body
+        return f"{head}{PHASES_HEADING}\n{timeline}\n\n{tail.lstrip(chr(10))}"
+
+
+def build_document(plan: Plan, *, context: RenderContext | None = None, internal: bool = False) -> Document:
+    context = context or RenderContext()
+    body = render_plan(plan, flavor="markdown", context=context, internal=internal)
+    return Document(cover=cover_of(plan, context), body=body, internal=internal)
+
+
+def cover_of(plan: Plan, context: RenderContext) -> Cover:
+    from planbook.render import STATUS_LABELS, TYPE_LABELS
+
+    data = plan.data
+
+    def text(key: str, fallback: str) -> str:
+        value = data.get(key)
+        return str(value) if value not in (None, "") else fallback
+
+    types = [TYPE_LABELS[t] for t in TYPE_LABELS if isinstance(data.get("types"), list) and t in data["types"]]
+    systems = f"{text('system_a', '[SYSTEM_A]')} ↔ {text('system_b', '[SYSTEM_B]')}"
+    if types:
+        systems += f" ({' + '.join(types)})"
+    status = data.get("status")
+    return Cover(
+        plan_id=plan.id,
+        name=text("name", "[PROJECT_NAME]"),
+        client=text("client", "[CLIENT_NAME]"),
+        systems=systems,
+        status=STATUS_LABELS.get(status, str(status)) if status is not None else "[STATUS]",
+        lead=text("lead", "[LEAD_ENGINEER]"),
+        version=str(data.get("version") or context.version or "unversioned"),
+        date=str(data.get("last_updated") or context.last_updated or dt.date.today().isoformat()),
+    )
+
+
+def git_context(path: Path | str) -> RenderContext:
+    """Version and date from the last commit that changed the plan, as `planbook render` shows them."""
+    from planbook.history import last_changes
+
+    facts = last_changes([Path(path)]).get(Path(path).resolve())
+    return RenderContext(version=facts.commit if facts else None, last_updated=facts.date if facts else None)

@@ -1,0 +1,132 @@
+"""The plan as one self-contained HTML file: styles inline, the timeline an inline SVG, no request.
+
+The body is the template's Markdown turned into HTML by Python-Markdown, then cleaned with nh3, which
+keeps the author's notes to plain markup: no script, no event handler, no image but a `data:` one, no
+style attribute that could fetch a URL. The page around it is a sandboxed Jinja template with
+autoescape on, and a Content-Security-Policy that forbids every request is the last line of defence.
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import xml.etree.ElementTree as etree
+from importlib import resources
+from typing import Any
+
+from planbook.export.document import Document, build_document
+from planbook.export.timeline import timeline_svg
+from planbook.internal import TITLE as INTERNAL_TITLE
+from planbook.loader import Plan
+from planbook.render import RenderContext
+
+EXTENSIONS = ["tables", "admonition", "attr_list", "md_in_html", "sane_lists", "pymdownx.superfences", "pymdownx.tasklist"]
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+
+def export_html(plan: Plan, context: RenderContext | None = None, *, internal: bool = False) -> str:
+    """The plan as a standalone HTML document; `internal` keeps internal-only content, marked."""
+    return document_html(build_document(plan, context=context, internal=internal), plan.data)
+
+
+def document_html(document: Document, data: dict[str, Any]) -> str:
+    marker = f"pb-timeline-{secrets.token_hex(8)}"  # a line no plan text can forge
+    svg = timeline_svg(data, title=f"Phase timeline of {document.cover.name}")
+    body = clean_html(markdown_to_html(document.body_with(marker if svg else "")))
+    if svg:
+        figure = f'<figure class="pb-figure">{svg}<figcaption>Phase timeline: each bar is a phase, shaded by the share of its tasks done.</figcaption></figure>'
+        body = body.replace(f"<p>{marker}</p>", figure, 1)
+    return _page_template().render(
+        cover=document.cover,
+        body=_markup(body),
+        internal=document.internal,
+        css=_markup(_stylesheet()),
+        csp=CSP,
+    )
+
+
+def markdown_to_html(text: str) -> str:
+    import markdown
+
+    converter = markdown.Markdown(extensions=[*EXTENSIONS, _internal_quotes_extension()], output_format="html")
+    return converter.convert(text)
+
+
+def clean_html(html: str) -> str:
+    return _cleaner().clean(html)
+
+
+@functools.cache
+def _cleaner() -> Any:
+    import nh3
+
+    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+    attributes["input"] = {"checked", "disabled"}
+    return nh3.Cleaner(
+        tags=nh3.ALLOWED_TAGS | {"input"},
+        attributes=attributes,
+        tag_attribute_values={"input": {"type": {"checkbox"}}},
+        allowed_classes={
+            "ul": {"task-list"},
+            "li": {"task-list-item"},
+            "blockquote": {"pb-internal"},
+            "div": {"admonition", "note", "info", "tip", "warning", "danger", "question", "success", "internal"},
+            "p": {"admonition-title"},
+        },
+        url_schemes={"http", "https", "mailto", "data"},
+        attribute_filter=_keep_attribute,
+        link_rel="noopener noreferrer",
+    )
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """Images only as `data:image/…` (anything else would be a request); links never to `data:`."""
+    lowered = value.strip().lower()
+    if tag == "img" and name == "src":
+        return value if lowered.startswith("data:image/") else None
+    if lowered.startswith("data:"):
+        return None
+    return value
+
+
+def _markup(text: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(text)
+
+
+@functools.cache
+def _stylesheet() -> str:
+    return resources.files("planbook").joinpath("templates/export.css").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _page_template() -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    source = resources.files("planbook").joinpath("templates/export.html.j2").read_text(encoding="utf-8")
+    return env.from_string(source)
+
+
+def _internal_quotes_extension() -> Any:
+    from markdown.extensions import Extension
+    from markdown.treeprocessors import Treeprocessor
+
+    class MarkInternal(Treeprocessor):
+        """Gives the block quotes that hold internal content (see `planbook.internal.mark`) a class."""
+
+        def run(self, root: etree.Element) -> None:
+            for quote in root.iter("blockquote"):
+                first = quote[0] if len(quote) else None
+                strong = first[0] if first is not None and first.tag == "p" and len(first) == 1 else None
+                if strong is not None and strong.tag == "strong" and strong.text == INTERNAL_TITLE and not (first.text or "").strip():
+                    quote.set("class", "pb-internal")
+
+    class InternalQuotes(Extension):
+        def extendMarkdown(self, md: Any) -> None:
+            md.treeprocessors.register(MarkInternal(md), "pb_internal", 5)
+
+    return InternalQuotes()
+
