@@ -41,6 +41,8 @@ Position = tuple[int, int]
 FieldPath = tuple[Union[str, int], ...]
 
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# What YAML refuses to read raw (its reader's error gives no line, and libyaml counts its offset in bytes).
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -244,6 +246,8 @@ def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | Non
         position = _at(mark) if mark else (2, 1)
         problem = e.problem or "invalid YAML"
         raise _Refused("PB006", f"invalid YAML: {problem}", position) from e
+    except yaml.reader.ReaderError as e:
+        raise _unreadable_character(yaml_text) from e
     except yaml.YAMLError as e:
         raise _Refused("PB006", f"invalid YAML: {e}", (2, 1)) from e
     if root is None:
@@ -253,6 +257,21 @@ def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | Non
         raise _Refused("PB010", f"the front matter is {kind}; it must be a mapping of field names to values", _at(root.start_mark))
     builder = _Builder()
     return builder.build(root, (), 0), builder
+
+
+def _unreadable_character(yaml_text: str) -> _Refused:
+    """PB006 at the first character YAML will not read raw, such as a control character pasted in."""
+    found = _NOT_YAML_PRINTABLE.search(yaml_text)
+    if found is None:  # pragma: no cover - the reader refuses nothing else
+        return _Refused("PB006", "invalid YAML: a character YAML cannot read", (2, 1))
+    index, code = found.start(), ord(found.group())
+    line_start = yaml_text.rfind("\n", 0, index) + 1
+    escape = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return _Refused(
+        "PB006",
+        f"invalid YAML: the character U+{code:04X} is not allowed in YAML text; delete it, or write it as `{escape}` inside double quotes",
+        (yaml_text.count("\n", 0, index) + 2, index - line_start + 1),
+    )
 
 
 class _NotSimple(Exception):
