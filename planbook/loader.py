@@ -16,6 +16,7 @@ careful path, which either produces the same values or the finding that says wha
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from pathlib import Path
@@ -41,6 +42,7 @@ Position = tuple[int, int]
 FieldPath = tuple[Union[str, int], ...]
 
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 # What YAML refuses to read raw (its reader's error gives no line, and libyaml counts its offset in bytes).
 _NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _STR = "tag:yaml.org,2002:str"
@@ -77,7 +79,7 @@ class Plan:
 
     def _built(self) -> "_Builder":
         if self._details is None:
-            builder = _Builder()
+            builder = _Builder(_Lines(self.yaml_text))
             try:
                 builder.build(yaml.compose(self.yaml_text, Loader=_Loader), (), 0)
             except (yaml.YAMLError, _Refused):  # pragma: no cover - the text loaded once already
@@ -224,26 +226,43 @@ def _decode(raw: bytes) -> str:
         ) from e
 
 
-def _at(mark: yaml.Mark) -> Position:
-    # Line 1 of the YAML text is line 2 of the file, after the opening `---`.
-    return (mark.line + 2, mark.column + 1)
+class _Lines:
+    """Where a YAML mark is in the file, as editors, git and GitHub count lines: at `\n` only.
+
+    libyaml also breaks lines at U+0085, U+2028 and U+2029, so after one of those its marks' lines and
+    columns are off. Text that holds none (nearly all) uses the marks as they are; other text counts
+    from the mark's character index.
+    """
+
+    def __init__(self, yaml_text: str) -> None:
+        self._starts: list[int] | None = None
+        if _UNICODE_BREAKS.search(yaml_text):
+            self._starts = [0, *(m.end() for m in re.finditer("\n", yaml_text))]
+
+    def at(self, mark: yaml.Mark) -> Position:
+        # Line 1 of the YAML text is line 2 of the file, after the opening `---`.
+        if self._starts is None:
+            return (mark.line + 2, mark.column + 1)
+        line = bisect.bisect_right(self._starts, mark.index) - 1
+        return (line + 2, mark.index - self._starts[line] + 1)
 
 
 def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | None"]:
     """The front matter's values, and the builder that made them when the careful path was taken."""
     if not yaml_text.strip():
         raise _Refused("PB010", "the front matter is empty; it must hold the plan's fields", (2, 1))
+    lines = _Lines(yaml_text)
     structure = yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ") + yaml_text.count(",")
     try:
         if "&" in yaml_text or "*" in yaml_text or structure > _STRUCTURE_SCAN_THRESHOLD:
-            _scan_events(yaml_text)
+            _scan_events(yaml_text, lines)
         data = _fast_load(yaml_text)
         if data is not None:
             return data, None
         root = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        position = _at(mark) if mark else (2, 1)
+        position = lines.at(mark) if mark else (2, 1)
         problem = e.problem or "invalid YAML"
         raise _Refused("PB006", f"invalid YAML: {problem}", position) from e
     except yaml.reader.ReaderError as e:
@@ -254,8 +273,8 @@ def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | Non
         raise _Refused("PB010", "the front matter is empty; it must hold the plan's fields", (2, 1))
     if not isinstance(root, yaml.MappingNode) or root.tag != _MAP:
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        raise _Refused("PB010", f"the front matter is {kind}; it must be a mapping of field names to values", _at(root.start_mark))
-    builder = _Builder()
+        raise _Refused("PB010", f"the front matter is {kind}; it must be a mapping of field names to values", lines.at(root.start_mark))
+    builder = _Builder(lines)
     return builder.build(root, (), 0), builder
 
 
@@ -321,29 +340,30 @@ def _within_limits(data: dict[str, Any]) -> bool:
     return True
 
 
-def _scan_events(yaml_text: str) -> None:
+def _scan_events(yaml_text: str, lines: _Lines) -> None:
     """Refuse anchors, aliases and deep nesting from the event stream, before anything is composed."""
     depth = 0
     for count, event in enumerate(yaml.parse(yaml_text, Loader=_Loader)):
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused("PB008", f"alias `*{event.anchor}`: YAML aliases are not allowed; write the value out", _at(event.start_mark))
+            raise _Refused("PB008", f"alias `*{event.anchor}`: YAML aliases are not allowed; write the value out", lines.at(event.start_mark))
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _Refused("PB008", f"anchor `&{anchor}`: YAML anchors are not allowed; remove it", _at(event.start_mark))
+            raise _Refused("PB008", f"anchor `&{anchor}`: YAML anchors are not allowed; remove it", lines.at(event.start_mark))
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _Refused("PB011", f"the front matter nests deeper than {MAX_DEPTH} levels", _at(event.start_mark))
+                raise _Refused("PB011", f"the front matter nests deeper than {MAX_DEPTH} levels", lines.at(event.start_mark))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
         if count > 2 * MAX_VALUES + 10:
-            raise _Refused("PB011", f"the front matter holds more than {MAX_VALUES:,} values", _at(event.start_mark))
+            raise _Refused("PB011", f"the front matter holds more than {MAX_VALUES:,} values", lines.at(event.start_mark))
 
 
 class _Builder:
     """Turns composed nodes into plain values, recording positions and refusing what is not data."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: _Lines) -> None:
+        self._at = lines.at
         self.positions: dict[FieldPath, Position] = {}
         self.key_positions: dict[FieldPath, Position] = {}
         self.yaml11: dict[FieldPath, str] = {}
@@ -354,13 +374,13 @@ class _Builder:
     def build(self, node: yaml.Node, path: FieldPath, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _Refused("PB011", f"the front matter holds more than {MAX_VALUES:,} values", _at(node.start_mark))
+            raise _Refused("PB011", f"the front matter holds more than {MAX_VALUES:,} values", self._at(node.start_mark))
         if depth > MAX_DEPTH:
-            raise _Refused("PB011", f"the front matter nests deeper than {MAX_DEPTH} levels", _at(node.start_mark))
+            raise _Refused("PB011", f"the front matter nests deeper than {MAX_DEPTH} levels", self._at(node.start_mark))
         if id(node) in self._seen:  # only an alias makes the composer share a node
-            raise _Refused("PB008", "YAML aliases are not allowed; write the value out", _at(node.start_mark))
+            raise _Refused("PB008", "YAML aliases are not allowed; write the value out", self._at(node.start_mark))
         self._seen.add(id(node))
-        self.positions[path] = _at(node.start_mark)
+        self.positions[path] = self._at(node.start_mark)
         self.spans[path] = (node.start_mark.index, node.end_mark.index)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
@@ -371,27 +391,27 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                raise _Refused("PB010", "a key must be a plain name, not a list or mapping", _at(key_node.start_mark))
+                raise _Refused("PB010", "a key must be a plain name, not a list or mapping", self._at(key_node.start_mark))
             key = key_node.value
             if key in result:
                 first_line, _ = self.key_positions[(*path, key)]
                 raise _Refused(
                     "PB007",
                     f"duplicate key `{key}` (first at line {first_line}); YAML would silently keep only the last",
-                    _at(key_node.start_mark),
+                    self._at(key_node.start_mark),
                 )
-            self.key_positions[(*path, key)] = _at(key_node.start_mark)
+            self.key_positions[(*path, key)] = self._at(key_node.start_mark)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
 
     def _require_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            raise _Refused("PB009", f"the YAML tag `{node.tag}` is not allowed; plans hold plain data only", _at(node.start_mark))
+            raise _Refused("PB009", f"the YAML tag `{node.tag}` is not allowed; plans hold plain data only", self._at(node.start_mark))
 
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         tag = node.tag
         if tag not in _SCALAR_TAGS:
-            raise _Refused("PB009", f"the YAML tag `{tag}` is not allowed; plans hold plain data only", _at(node.start_mark))
+            raise _Refused("PB009", f"the YAML tag `{tag}` is not allowed; plans hold plain data only", self._at(node.start_mark))
         text = node.value
         if tag == _STR or tag == _TIMESTAMP:
             return text  # dates stay as written: `2026-01-05`, not a datetime
@@ -408,4 +428,4 @@ class _Builder:
                 return _constructor.construct_yaml_int(node)
             return _constructor.construct_yaml_float(node)
         except ValueError as e:  # pragma: no cover - the resolver only tags well-formed numbers
-            raise _Refused("PB006", f"invalid number `{text}`", _at(node.start_mark)) from e
+            raise _Refused("PB006", f"invalid number `{text}`", self._at(node.start_mark)) from e

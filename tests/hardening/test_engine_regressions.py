@@ -21,3 +21,16 @@ def test_a_character_yaml_refuses_is_reported_where_it_is(value, column, shown):
     (finding,) = loaded.findings
     assert (finding.line, finding.column, finding.code) == (3, column, "PB006")
     assert shown in finding.message and "\n" not in finding.message
+
+
+@pytest.mark.parametrize("line_break", ["\x85", "\u2028", "\u2029"])
+def test_positions_count_lines_as_editors_do_after_a_unicode_line_break(line_break):
+    # libyaml counts U+0085, U+2028 and U+2029 as line breaks; editors, git and GitHub do not.
+    text = f'---\nid: "X"\nname: "one{line_break}two"\nclient: "[CLIENT_NAME]"\nlead: {{unclosed\n---\n'
+    loaded = load_plan("X.md", text=text)
+    assert isinstance(loaded, LoadError)
+    assert (loaded.findings[0].line, loaded.findings[0].column) == (6, 1)  # the bad flow mapping's end
+    loaded = load_plan("X.md", text=text.replace("{unclosed", '"Ann"'))
+    assert loaded.positions[("client",)] == (4, 9)
+    assert loaded.key_positions[("lead",)] == (5, 1)
+    assert loaded.locate(("client",), "[CLIENT_NAME]") == (4, 10)
