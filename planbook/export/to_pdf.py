@@ -42,14 +42,19 @@ class PdfPrinter:
     """One headless Chromium that prints HTML documents to PDF, refusing every request they make.
 
     `refused` lists the URLs documents asked for; an export is self-contained when it stays empty.
+    Give it a Playwright `browser` that is already running to print with that one: Playwright's sync
+    API runs one instance per thread.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, browser: Any = None) -> None:
         self.refused: list[str] = []
         self._playwright: Any = None
-        self._browser: Any = None
+        self._browser: Any = browser
+        self._own = browser is None
 
     def __enter__(self) -> PdfPrinter:
+        if not self._own:
+            return self
         executable = chromium_executable()
         try:
             from playwright.sync_api import sync_playwright
@@ -64,6 +69,8 @@ class PdfPrinter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if not self._own:
+            return
         if self._browser is not None:
             self._browser.close()
         if self._playwright is not None:
