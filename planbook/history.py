@@ -90,7 +90,7 @@ def read_blobs(root: Path, names: Iterable[str]) -> dict[str, bytes | None]:
     wanted = list(dict.fromkeys(names))
     if not wanted or any("\n" in name for name in wanted):
         return {name: None for name in wanted}
-    out = run_git(root, "cat-file", "--batch", input="".join(f"{name}\n" for name in wanted).encode("utf-8"))
+    out = run_git(root, "cat-file", "--batch", input="".join(f"{name}\n" for name in wanted).encode("utf-8", "surrogateescape"))
     blobs: dict[str, bytes | None] = {}
     position = 0
     for name in wanted:
