@@ -345,7 +345,8 @@ def open_tasks(data: dict[str, Any], container: tuple[str, ...]) -> list[str]:
     node: Any = data
     for part in container:
         node = node.get(part, {}) if isinstance(node, dict) else {}
-    return [key for key in applicable_tasks(data, container) if node.get(key) is not True]
+    done = node if isinstance(node, dict) else {}  # a draft may hold anything where the tasks belong
+    return [key for key in applicable_tasks(data, container) if done.get(key) is not True]
 
 
 # The lifecycle gate: each status requires the checklists of the phases before it.
@@ -405,5 +406,6 @@ def progress_of(data: dict[str, Any], container: tuple[str, ...]) -> tuple[int, 
 
 
 def applicable_tasks(data: dict[str, Any], container: tuple[str, ...]) -> list[str]:
-    types = set(data.get("types") or ())
+    given = data.get("types")
+    types = {t for t in schema.INTEGRATION_TYPES if isinstance(given, list) and t in given}
     return [key for key, spec in schema.task_specs(container).items() if spec.get("x-requires-type") in types | {None}]

@@ -176,7 +176,9 @@ class _View:
     @property
     def status_label(self) -> str:
         status = self._data.get("status")
-        return STATUS_LABELS.get(status, str(status)) if status is not None else "[STATUS]"
+        if status is None:
+            return "[STATUS]"
+        return STATUS_LABELS.get(status, str(status)) if isinstance(status, str) else str(status)
 
     @property
     def has_internal(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from planbook.cli import main
 from planbook.loader import LoadError, load_plan
 
 
@@ -34,3 +35,16 @@ def test_positions_count_lines_as_editors_do_after_a_unicode_line_break(line_bre
     assert loaded.positions[("client",)] == (4, 9)
     assert loaded.key_positions[("lead",)] == (5, 1)
     assert loaded.locate(("client",), "[CLIENT_NAME]") == (4, 10)
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    ["status: [draft]", "types: yes", "types: [[accounting]]", "phases: {development: {tasks: null}}", "api_access: 3"],
+)
+@pytest.mark.parametrize("flavor", ["markdown", "site"])
+def test_render_of_a_draft_holding_wrong_types_shows_it_instead_of_crashing(tmp_path, capsys, front_matter, flavor):
+    # A draft is rendered before it passes the schema, so `planbook render` meets any shape of value.
+    path = tmp_path / "X.md"
+    path.write_text(f'---\nid: "X"\n{front_matter}\n---\n', encoding="utf-8")
+    assert main(["render", str(path), "--flavor", flavor]) == 0
+    assert "## EXECUTIVE SUMMARY" in capsys.readouterr().out
