@@ -308,6 +308,26 @@ def test_site_shows_internal_content_marked_as_internal(internal_text):
     assert not any(secret in plain for secret in SECRETS)
 
 
+def test_site_page_links_to_its_downloads_and_escapes_them():
+    plan = sample(PROJECTS / "NORTHWIND-001.md")
+    downloads = [("HTML", "NORTHWIND-001.html"), ('PDF"><script>', 'x.pdf" onclick="alert(1)')]
+    site = render_plan(plan, flavor="site", context=RenderContext(downloads=downloads))
+    links = re.findall(r'<a class="pb-download" href="([^"]*)" download>([^<]*)</a>', site)
+    assert links == [("NORTHWIND-001.html", "HTML"), ("x.pdf&quot; onclick=&quot;alert(1)", "PDF&quot;&gt;&lt;script&gt;")]
+    assert "pb-download" not in render_plan(plan, context=RenderContext(downloads=downloads))
+    assert "pb-download" not in render_plan(plan, flavor="site")
+
+
+@pytest.mark.parametrize("value", ['"SECRET as text"', "[SECRET, list]", "{day_rate: {nested: SECRET}}", "{day_rate: 850}", "null", "{}"])
+def test_an_internal_field_of_any_shape_never_leaks_or_breaks_an_export(sample_text, value):
+    plan = plan_from(sample_text.replace("summary: >-", f"internal: {value}\nsummary: >-", 1))
+    for fmt in ("md", "html"):
+        client = export_plan(plan, fmt).decode()
+        assert "SECRET" not in client and "850" not in client
+        export_plan(plan, fmt, internal=True)
+    render_plan(plan, flavor="site")
+
+
 MARKER_CASES = {
     "unclosed opening": ("Public.\n\n<!-- internal -->\nSECRET to the end.\n", "Public.", 3, 1),
     "closing without opening": ("SECRET above.\n<!-- /internal -->\nPublic after.\n", "Public after.", 2, 1),
@@ -330,7 +350,7 @@ def test_internal_markers_fail_closed(sample_text, notes, public, line, column):
         assert findings == []
     else:
         assert [(f.code, f.line - plan.notes_line + 1, f.column) for f in findings][:1] == [("PB401", line, column)]
-        assert "PB401" in internal.__doc__ and str(findings[0]).startswith(f"{plan.path}:")
+        assert str(findings[0]).startswith(f"{plan.path}:{findings[0].line}:{column}: PB401 ")
 
 
 def test_cli_warns_about_a_broken_marker(tmp_path, sample_text, capsys):
@@ -541,7 +561,7 @@ def test_print_stylesheet_hides_site_chrome_and_keeps_tables_whole(browser, tmp_
         nav: [index.md, other.md]
         """), encoding="utf-8")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run([str(Path(os.sys.executable).parent / "mkdocs"), "build", "--strict"], cwd=tmp_path,
+    build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"], cwd=tmp_path,
                            capture_output=True, text=True, env=env)
     assert build.returncode == 0, build.stderr
     page = browser.new_page()

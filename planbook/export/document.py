@@ -74,7 +74,7 @@ def cover_of(plan: Plan, context: RenderContext) -> Cover:
         name=text("name", "[PROJECT_NAME]"),
         client=text("client", "[CLIENT_NAME]"),
         systems=systems,
-        status=STATUS_LABELS.get(status, str(status)) if status is not None else "[STATUS]",
+        status=STATUS_LABELS.get(status, status) if isinstance(status, str) else "[STATUS]" if status is None else str(status),
         lead=text("lead", "[LEAD_ENGINEER]"),
         version=str(data.get("version") or context.version or "unversioned"),
         date=str(data.get("last_updated") or context.last_updated or dt.date.today().isoformat()),
