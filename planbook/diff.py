@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator, Literal
 
 from planbook import escape, schema
-from planbook.check import CheckResult, check_result
-from planbook.history import GitError, read_blobs, run_git
+from planbook.check import CheckResult, _dotted, check_result  # _dotted: field paths as findings write them
+from planbook.history import GitError, read_blobs, repo_root, run_git
 from planbook.loader import Plan, load_plan
 
 PROJECTS = "projects"
@@ -95,8 +95,7 @@ def notes_change(before: str, after: str) -> Change | None:
 
 def _mapping(old: dict[str, Any], new: dict[str, Any], spec: dict[str, Any], path: tuple, data: dict[str, Any]) -> Iterator[Change]:
     known = spec.get("properties", {})
-    keys = list(known) + [k for k in new if k not in known] + [k for k in old if k not in known and k not in new]
-    for key in keys:
+    for key in _keys(known, new, old):
         before, after = old.get(key, MISSING), new.get(key, MISSING)
         if not _same(before, after):
             yield from _value(before, after, known.get(key, {}), (*path, key), data)
@@ -123,7 +122,7 @@ def _checklist(old: dict, new: dict, spec: dict[str, Any], path: tuple, data: di
     """Task booleans: `task done` or `task reopened`, with the task's text as the template shows it."""
     tasks = spec["properties"]
     where = schema.phase_title(path[1]).partition(":")[0] if path[0] == "phases" and len(path) == 3 else _dotted(path)
-    for key in list(tasks) + [k for k in new if k not in tasks] + [k for k in old if k not in tasks and k not in new]:
+    for key in _keys(tasks, new, old):
         before, after = old.get(key, MISSING), new.get(key, MISSING)
         if _same(before, after):
             continue
@@ -187,7 +186,7 @@ def _records(old: list, new: list, spec: dict[str, Any], path: tuple) -> Iterato
         if not (isinstance(item, dict) and isinstance(match, dict)):
             yield Change(noun, subject=show(name(item), quote=False), before=show(item), after=show(match))
             continue
-        for field in list(fields) + [k for k in match if k not in fields] + [k for k in item if k not in fields and k not in match]:
+        for field in _keys(fields, match, item):
             before, after = item.get(field, MISSING), match.get(field, MISSING)
             if _same(before, after):
                 continue
@@ -199,7 +198,7 @@ def _records(old: list, new: list, spec: dict[str, Any], path: tuple) -> Iterato
                 yield Change(noun, subject=subject, detail=field, before=show(before), after=show(after))
     for _, item in unmatched:
         yield Change(f"{noun} added", subject=show(name(item), quote=False))
-    order = [new.index(match) if match in new else -1 for _, (_, match) in pairs]
+    order = [index for _, (index, _) in pairs]
     if not removed and not unmatched and order != sorted(order):
         yield Change(f"{_dotted(path)} reordered")
 
@@ -238,6 +237,11 @@ def _index(items: list, wanted: Any) -> int | None:
     return next((i for i, item in enumerate(items) if _same(item, wanted)), None)
 
 
+def _keys(known: dict[str, Any], new: dict[str, Any], old: dict[str, Any]) -> list[str]:
+    """The schema's fields in its order, then fields it does not know: the new side's, then the old's."""
+    return list(known) + [k for k in new if k not in known] + [k for k in old if k not in known and k not in new]
+
+
 def _is_flag(value: Any) -> bool:
     return value is MISSING or isinstance(value, bool)
 
@@ -262,13 +266,6 @@ def _singular(name: str) -> str:
     if words.endswith("ies"):
         return words[:-3] + "y"
     return words[:-1] if words.endswith("s") and not words.endswith("ss") else words
-
-
-def _dotted(path: tuple) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _count(n: int, noun: str) -> str:
@@ -364,14 +361,6 @@ class DiffReport:
     plans: list[PlanDiff]
 
 
-def repository_top(start: Path | None = None) -> Path:
-    try:
-        out = run_git(start or Path.cwd(), "rev-parse", "--show-toplevel")
-    except GitError as e:
-        raise GitError(f"not in a git repository: {e}") from None
-    return Path(out.decode("utf-8").strip())
-
-
 def resolve_revisions(root: Path, base: str | None, head: str | None) -> tuple[Revision, Revision]:
     """BASE defaults to HEAD, and HEAD to the working tree, as with `git diff`. `A...B` compares B with
     where it left A (their merge base), and `A..B` is `A B`."""
@@ -443,7 +432,9 @@ def diff_plans(base: str | None = None, head: str | None = None, *, root: Path |
     """Every plan that changed between `base` and `head` (see `resolve_revisions`), compared.
 
     Raises GitError outside a repository or for a revision git does not know."""
-    top = repository_top(root)
+    top = repo_root(root or Path.cwd())
+    if top is None:
+        raise GitError("not in a git repository: run planbook diff inside the repository of the plans")
     base_rev, head_rev = resolve_revisions(top, base, head)
     changes = changed_plans(top, base_rev, head_rev)
     names = [f"{base_rev.commit}:{old}" for _, old, _ in changes if old]

@@ -53,6 +53,7 @@ def edit(**updates):
         (edit(open_items__blockers=["Waiting for the sandbox realm"]), ['blocker added: "Waiting for the sandbox realm"']),
         (edit(open_items__questions=[]), ['question removed: "Should Shopify gift card sales post to a liability account or to income?"']),
         (edit(impacts=list(reversed(sample_data()["impacts"]))), ["impacts reordered"]),
+        (edit(risks=list(reversed(sample_data()["risks"]))), ["risks reordered"]),
         (edit(types=["accounting", "fulfillment"]), ['type added: "fulfillment"']),
         (edit(phases__testing__edge_cases=["Partial refund of a multi-line order"]),
          ['edge case removed: "Order paid with a gift card and a credit card"',
