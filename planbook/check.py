@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from planbook import placeholders, schema
+from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import FieldPath, LoadError, LoadResult, Plan
 
@@ -131,7 +132,7 @@ def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
 
 def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.Leftover) -> Finding:
     if leftover.code == "PB202":
-        message = f"template block `{leftover.token}` is left in; conditional blocks come from the plan's data, so remove it"
+        message = f"template block `{one_line(leftover.token)}` is left in; conditional blocks come from the plan's data, so remove it"
     else:
         message = f"placeholder {leftover.token} is left unfilled; {placeholders.describe(leftover.name)}"
     return Finding(path, line, column, leftover.code, message)
@@ -176,7 +177,7 @@ def _explain(plan: Plan, error: Any, path: FieldPath) -> Iterator[Finding]:
                 continue
             key_line, key_column = plan.key_positions.get((*path, key), (line, column))
             where = f" in `{name}`" if path else ""
-            yield Finding(plan.path, key_line, key_column, "PB101", f"unknown field `{key}`{where}{_did_you_mean(key, allowed)}")
+            yield Finding(plan.path, key_line, key_column, "PB101", f"unknown field `{one_line(key)}`{where}{_did_you_mean(key, allowed)}")
         return
     if kind == "required":
         missing = re.match(r"'(.+)' is a required property", error.message)
@@ -252,7 +253,7 @@ def _dotted(path: FieldPath) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return one_line(text)
 
 
 def _identity_findings(plan: Plan) -> Iterator[Finding]:
@@ -269,7 +270,7 @@ def _identity_findings(plan: Plan) -> Iterator[Finding]:
             needs = specs.get(key, {}).get("x-requires-type")
             if needs and needs not in types:
                 line, column = plan.key_positions.get(("phases", "development", "tasks", key), (1, 1))
-                yield Finding(plan.path, line, column, "PB107", f"task `{key}` is for {needs} plans, and this plan's types are {', '.join(map(str, types))}; it is not shown")
+                yield Finding(plan.path, line, column, "PB107", f"task `{key}` is for {needs} plans, and this plan's types are {one_line(', '.join(map(str, types)))}; it is not shown")
 
 
 # -- completeness and gates --------------------------------------------------------------------

@@ -47,6 +47,20 @@ def clean(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+def one_line(value: object) -> str:
+    """Plan text quoted in a finding: on one line, with line breaks, control and format characters
+    written as escapes (`\\n`, `\\x1b`, `\\u202e`).
+
+    A finding is a line in a terminal or a CI log. There a raw line break would start a line of the
+    plan author's choosing (on GitHub Actions, a `::workflow command`), and an escape sequence would
+    drive the terminal.
+    """
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def inline(value: object) -> Markdown:
     """A value on one line of Markdown: newlines fold into spaces."""
     text = " ".join(clean(str(value)).split())

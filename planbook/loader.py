@@ -24,6 +24,7 @@ from typing import Any, Union
 
 import yaml
 
+from planbook.escape import one_line
 from planbook.findings import Finding
 
 try:  # libyaml is about 9x faster; pure Python is the fallback.
@@ -397,7 +398,7 @@ class _Builder:
                 first_line, _ = self.key_positions[(*path, key)]
                 raise _Refused(
                     "PB007",
-                    f"duplicate key `{key}` (first at line {first_line}); YAML would silently keep only the last",
+                    f"duplicate key `{one_line(key)}` (first at line {first_line}); YAML would silently keep only the last",
                     self._at(key_node.start_mark),
                 )
             self.key_positions[(*path, key)] = self._at(key_node.start_mark)
@@ -406,12 +407,12 @@ class _Builder:
 
     def _require_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            raise _Refused("PB009", f"the YAML tag `{node.tag}` is not allowed; plans hold plain data only", self._at(node.start_mark))
+            raise _Refused("PB009", f"the YAML tag `{one_line(node.tag)}` is not allowed; plans hold plain data only", self._at(node.start_mark))
 
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         tag = node.tag
         if tag not in _SCALAR_TAGS:
-            raise _Refused("PB009", f"the YAML tag `{tag}` is not allowed; plans hold plain data only", self._at(node.start_mark))
+            raise _Refused("PB009", f"the YAML tag `{one_line(tag)}` is not allowed; plans hold plain data only", self._at(node.start_mark))
         text = node.value
         if tag == _STR or tag == _TIMESTAMP:
             return text  # dates stay as written: `2026-01-05`, not a datetime

@@ -48,3 +48,24 @@ def test_render_of_a_draft_holding_wrong_types_shows_it_instead_of_crashing(tmp_
     path.write_text(f'---\nid: "X"\n{front_matter}\n---\n', encoding="utf-8")
     assert main(["render", str(path), "--flavor", flavor]) == 0
     assert "## EXECUTIVE SUMMARY" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        '"a\\n::warning::injected": 1',  # an unknown field whose name holds a line break
+        '"\\e[2J\\e]0;pwned\\a": 1',  # terminal escape sequences in a field name
+        '"x\\ny": 1\n"x\\ny": 2',  # a duplicate key
+        'name: !<tag:a%0A::error::b> 1',  # a tag, percent-decoded by libyaml
+        'types: ["a\\n::error::b"]\nphases: {development: {tasks: {order_routing: true}}}',  # PB107 names the types
+        'name: "{{#if x\\n}} {{#if \\e[31m }}"',  # template block tokens
+    ],
+)
+def test_plan_text_in_a_finding_never_breaks_the_line_or_reaches_the_terminal(tmp_path, capsys, front_matter):
+    path = tmp_path / "X.md"
+    path.write_text(f'---\nid: "X"\n{front_matter}\n---\n', encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "1 of 1 plan failed the check"
+    for line in lines[:-1]:
+        assert line.startswith(f"{path}:") and line.isprintable(), line
