@@ -85,6 +85,8 @@ def cell(value: object) -> Markdown:
 def code(value: object) -> Markdown:
     """A value as an inline code span, fenced with more backticks than it contains."""
     text = " ".join(clean(str(value)).split())
+    if not text:  # "``" is no code span: Markdown would show the two backticks
+        return Markdown("")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""

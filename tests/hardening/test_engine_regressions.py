@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from planbook import escape
 from planbook.cli import main
 from planbook.loader import LoadError, load_plan
 
@@ -69,3 +70,8 @@ def test_plan_text_in_a_finding_never_breaks_the_line_or_reaches_the_terminal(tm
     assert lines[-1] == "1 of 1 plan failed the check"
     for line in lines[:-1]:
         assert line.startswith(f"{path}:") and line.isprintable(), line
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\n"])
+def test_an_empty_code_span_shows_nothing(value):
+    assert escape.code(value) == ""
