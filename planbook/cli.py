@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 PROJECTS_DIR = Path("projects")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="plan files or folders (default: projects/)")
     check.add_argument("--format", choices=["text", "json", "github", "sarif"], default=None,
                        help="output format (default: github when GITHUB_ACTIONS is set, else text)")
+    check.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="worker processes for large portfolios (default: one per core; 1 to stay in one process)")
     check.set_defaults(run=cmd_check)
 
     new = commands.add_parser("new", help="start a plan from the template", description="Write projects/ID.md with every field holding its template placeholder.")
@@ -145,19 +147,11 @@ def resolve_plan(name: str) -> Path:
     raise UsageError(f"no plan {name!r}: neither a file nor projects/{name}.md")
 
 
-def check_files(files: Sequence[Path]) -> Iterator["CheckResult"]:  # noqa: F821 - imported lazily
-    from planbook.check import check_result
-    from planbook.loader import load_plan
-
-    for path in files:
-        yield check_result(load_plan(path))
-
-
 def cmd_check(args: argparse.Namespace) -> int:
+    from planbook.check import check_files
     from planbook.reporters import REPORTER_BY_NAME
 
-    files = plan_files(args.paths)
-    results = list(check_files(files))
+    results = check_files(plan_files(args.paths), jobs=args.jobs)
     name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     REPORTER_BY_NAME[name](results, sys.stdout)
     return EXIT_OK if all(r.ok for r in results) else EXIT_FINDINGS
