@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from planbook import placeholders, schema
+from planbook import internal, placeholders, schema
 from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import FieldPath, LoadError, LoadResult, Plan
@@ -89,6 +89,8 @@ def check_plan(plan: Plan) -> CheckResult:
     if not valid:
         findings += schema_findings(plan, skip=left_paths)
     findings += _identity_findings(plan)
+    if "<!--" in plan.notes:
+        findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
     completeness = None
     if valid:
         contents = list(content_values(plan.data))

@@ -248,3 +248,11 @@ def test_usage_errors_exit_2(tmp_path, capsys, monkeypatch):
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--format", "xml"])
     assert exit_info.value.code == 2
+
+
+def test_an_unclosed_internal_marker_fails_the_check(tmp_path, sample_text):
+    text = sample_text + "\n<!-- internal -->\nDay rate: 1,200\n"
+    result = check_text(tmp_path, text)
+    line = text.splitlines().index("<!-- internal -->") + 1
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("PB401", line, 1)]
+    assert not result.ok
