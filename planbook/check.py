@@ -265,7 +265,9 @@ def _identity_findings(plan: Plan) -> Iterator[Finding]:
         line, column = plan.position(("id",))
         yield Finding(plan.path, line, column, "PB106", f"`id` is {plan_id!r} but the file is {stem}.md; rename one so they match")
     types = plan.data.get("types")
-    tasks = plan.data.get("phases", {}).get("development", {}).get("tasks") if isinstance(plan.data.get("phases"), dict) else None
+    phases = plan.data.get("phases")
+    development = phases.get("development") if isinstance(phases, dict) else None
+    tasks = development.get("tasks") if isinstance(development, dict) else None
     if isinstance(types, list) and isinstance(tasks, dict):
         specs = schema.task_specs(("phases", "development", "tasks"))
         for key in tasks:

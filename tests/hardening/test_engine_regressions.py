@@ -75,3 +75,11 @@ def test_plan_text_in_a_finding_never_breaks_the_line_or_reaches_the_terminal(tm
 @pytest.mark.parametrize("value", ["", "   ", "\n"])
 def test_an_empty_code_span_shows_nothing(value):
     assert escape.code(value) == ""
+
+
+@pytest.mark.parametrize("phases", ["{development: null}", "{development: [tasks]}", "[development]"])
+def test_check_of_phases_holding_the_wrong_shape_gives_findings(tmp_path, capsys, phases):
+    path = tmp_path / "X.md"
+    path.write_text(f'---\nid: "X"\ntypes: [accounting]\nphases: {phases}\n---\n', encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    assert "PB102" in capsys.readouterr().out
