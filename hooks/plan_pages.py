@@ -1,0 +1,122 @@
+"""MkDocs hooks: one page per plan in `projects/`, at `projects/<ID>/`, rendered by the engine.
+
+Plans live outside docs/, so each is added as a generated file whose source file is the plan itself.
+Nothing is written into docs/, and a dirty build (`mkdocs serve --dirty`) rebuilds a plan's page only
+when that plan changed.
+
+Plan text never reaches a template engine of the site:
+
+- Every plan is loaded and checked in `on_files`, before MkDocs reads any page. One with an error fails
+  the build with check's own `path:line:col: CODE message` lines, so a front matter that smuggles in
+  `render_macros: true` (an unknown field) or a YAML alias bomb stops there.
+- MkDocs never parses a plan's YAML: `on_page_read_source` hands it the rendered plan instead, under a
+  front matter of ours that says `render_macros: false`, which mkdocs-macros honours even over forced
+  rendering.
+- `on_page_markdown` runs after mkdocs-macros and puts back the rendered Markdown and a meta of ours,
+  whatever any plugin before it did.
+
+Plans stay out of the nav (`not_in_nav`): the portfolio is their index, and a nav of a thousand plans
+would be copied into every page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from planbook.check import CheckResult
+from planbook.history import GitFacts
+from planbook.portfolio import load_portfolio
+from planbook.render import RenderContext, render_plan
+
+PROJECTS_DIR = "projects"
+#: The meta key that marks a page as a plan page, for the HTML cleaner and the theme.
+PLAN_META_KEY = "planbook_plan"
+# The front matter MkDocs reads for a plan page, in place of the plan's own.
+_SAFE_FRONT_MATTER = "---\nrender_macros: false\n---\n\n"
+
+log = logging.getLogger("mkdocs.hooks.plan_pages")  # under `mkdocs`, so --strict counts its warnings
+
+
+class PlanFile(File):
+    """A plan's page in the site, `projects/<ID>.md`, read from the plan file itself."""
+
+    result: CheckResult
+    facts: GitFacts | None
+    rendered: str | None = None
+
+
+def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    # The project's root as MkDocs sees it (not resolved: docs/ or the config may be symlinks).
+    root = os.path.dirname(os.path.abspath(config.config_file_path))
+    portfolio = load_portfolio(Path(root, PROJECTS_DIR))
+    errors, warnings = [], []
+    for path, result in zip(portfolio.files, portfolio.results):
+        shown = f"{PROJECTS_DIR}/{path.name}"  # relative to the repository, whatever the cwd
+        for finding in result.findings:
+            line = f"{shown}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
+            (errors if finding.severity == "error" else warnings).append(line)
+    for line in warnings:
+        log.info(line)  # check passes plans with warnings, and so does the site
+    if errors:
+        failing = sum(not result.ok for result in portfolio.results)
+        raise PluginError(
+            f"{failing} plan{'s' if failing != 1 else ''} in {PROJECTS_DIR}/ failed `planbook check`:\n" + "\n".join(errors)
+        )
+
+    for file in files.documentation_pages():
+        # Hand-written pages are few, and the portfolio shows every plan: a dirty build must rebuild
+        # them whenever it rebuilds anything, or the home page would show stale plans.
+        file.is_modified = _always_modified  # type: ignore[method-assign]
+
+    for path, result in zip(portfolio.files, portfolio.results):
+        uri = f"{PROJECTS_DIR}/{path.stem}.md"
+        if files.get_file_from_path(uri) is not None:
+            raise PluginError(f"docs/{uri} would hide the page of the plan {PROJECTS_DIR}/{path.name}; rename or remove it")
+        file = PlanFile.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
+        file.result = result
+        file.facts = portfolio.facts.get(path)
+        # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which
+        # climbs out of docs/ to the plan.
+        file.edit_uri = Path(os.path.relpath(os.path.join(root, PROJECTS_DIR, path.name), config.docs_dir)).as_posix()
+        files.append(file)
+    return files
+
+
+def _always_modified() -> bool:
+    return True
+
+
+def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
+    file = page.file
+    if not isinstance(file, PlanFile):
+        return None
+    assert file.result.plan is not None  # on_files let no plan through that did not load
+    facts = file.facts
+    context = RenderContext(
+        version=facts.commit if facts else None,
+        last_updated=facts.date if facts else None,
+        edit_url=page.edit_url,
+    )
+    file.rendered = render_plan(file.result.plan, flavor="site", context=context)
+    return _SAFE_FRONT_MATTER + file.rendered
+
+
+@event_priority(-100)  # after mkdocs-macros (0) and any other plugin: ours is the last word
+def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    file = page.file
+    if not isinstance(file, PlanFile):
+        return markdown
+    assert file.rendered is not None
+    plan_id = file.result.plan.id if file.result.plan is not None else Path(file.src_uri).stem
+    # The title is the ID alone: the theme prints titles unescaped in places, and an ID is
+    # letters, digits, `.`, `_` and `-` by the schema.
+    page.meta = {"render_macros": False, "title": plan_id, PLAN_META_KEY: plan_id}
+    return file.rendered

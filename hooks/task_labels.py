@@ -1,0 +1,83 @@
+"""MkDocs hook: give every task-list checkbox its item's text as its accessible name.
+
+pymdownx.tasklist writes `<label><input type="checkbox"><span></span></label> Task text`: the
+label wraps no text, so a screen reader announces "checkbox, checked" and nothing else, and axe-core
+fails the page (rule `label`, critical). A Markdown tree processor of ours runs after the inline
+patterns, reads each task item's text, and adds it to the stored checkbox markup as `aria-label`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE
+from mkdocs.config.defaults import MkDocsConfig
+
+_CHECKBOX = re.compile(r"<input type=\"checkbox\"")
+_TAG = re.compile(r"<[^>]*>")
+# A backslash-escaped character, as Python-Markdown keeps it until its last tree processor.
+_ESCAPED_CHARACTER = re.compile("\x02(\\d+)\x03")
+
+
+class TaskLabels(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for item in root.iter("li"):
+            if "task-list-item" not in item.get("class", "").split():
+                continue
+            box = self._checkbox_block(item)
+            if box is None:
+                continue
+            label = self.label(item)
+            raw = self.md.htmlStash.rawHtmlBlocks[box]
+            if label and isinstance(raw, str) and "aria-label" not in raw:
+                self.md.htmlStash.rawHtmlBlocks[box] = _CHECKBOX.sub(
+                    f'<input type="checkbox" aria-label="{html.escape(label, quote=True)}"', raw, count=1
+                )
+
+    def _checkbox_block(self, item: etree.Element) -> int | None:
+        # The checkbox is stashed raw HTML at the start of the item's text, or of its first paragraph.
+        for element in (item, next(iter(item), None)):
+            if element is not None and element.text:
+                match = HTML_PLACEHOLDER_RE.match(element.text)
+                if match:
+                    return int(match.group(1))
+        return None
+
+    def label(self, item: etree.Element) -> str:
+        """The item's own text, without nested lists and stashed HTML."""
+        parts: list[str] = []
+
+        def walk(element: etree.Element) -> None:
+            if element.tag in ("ul", "ol"):
+                return
+            if element.text:
+                parts.append(element.text)
+            for child in element:
+                walk(child)
+                if child.tail:
+                    parts.append(child.tail)
+
+        walk(item)
+        text = HTML_PLACEHOLDER_RE.sub(self._stashed_text, "".join(parts))
+        text = _ESCAPED_CHARACTER.sub(lambda m: chr(int(m.group(1))), text)
+        return " ".join(text.split())
+
+    def _stashed_text(self, match: re.Match[str]) -> str:
+        # Entities (`&lt;` from an escaped value) and inline HTML are stashed too: keep their text.
+        raw = self.md.htmlStash.rawHtmlBlocks[int(match.group(1))]
+        return html.unescape(_TAG.sub("", raw)) if isinstance(raw, str) else ""
+
+
+class TaskLabelsExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        # After tasklist (25) and the inline patterns (20), before the items are serialized.
+        md.treeprocessors.register(TaskLabels(md), "planbook-task-labels", 5)
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.markdown_extensions.append(TaskLabelsExtension())  # type: ignore[arg-type]
+    return config
