@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import Any, Sequence
 
 from planbook import schema
 from planbook.check import CheckResult, check_result, progress_of
+from planbook.history import GitFacts, last_changes
 from planbook.loader import load_plan
 
 TASK_LISTS: tuple[tuple[str, ...], ...] = tuple(("phases", phase, "tasks") for phase in schema.PHASES)
@@ -31,6 +33,7 @@ class PortfolioRow:
     start_date: str | None
     ok: bool
     result: CheckResult
+    last_updated: str | None = None  # the date of the plan's last commit, when git knows the file
 
     @property
     def systems(self) -> str:
@@ -79,3 +82,71 @@ def row_for(result: CheckResult) -> PortfolioRow:
 
 def portfolio_rows(files: Sequence[Path]) -> list[PortfolioRow]:
     return [row_for(check_result(load_plan(path))) for path in files]
+
+
+# -- the portfolio of one site build -----------------------------------------------------------
+
+_checked: dict[Path, tuple[tuple[int, int], CheckResult]] = {}
+_last_loaded: dict[Path, "Portfolio"] = {}
+
+
+def checked(path: Path) -> CheckResult:
+    """`check_result(load_plan(path))`, kept while the file's size and modification time stay the same.
+
+    `mkdocs serve` rebuilds the whole site on every edit; this way it loads again only the plans
+    that changed, not all thousand.
+    """
+    path = Path(path).resolve()
+    try:
+        key = _file_key(path)
+    except OSError:
+        return check_result(load_plan(path))  # gone or unreadable: let the loader say so
+    cached = _checked.get(path)
+    if cached is None or cached[0] != key:
+        cached = _checked[path] = (key, check_result(load_plan(path)))
+    return cached[1]
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Portfolio:
+    """Every plan in a folder, checked, with what git knows of each: what one site build shows."""
+
+    folder: Path
+    files: tuple[Path, ...]  # resolved, in name order
+    results: tuple[CheckResult, ...]  # one for each file, in the same order
+    facts: dict[Path, GitFacts]  # by resolved path; plans git does not track are left out
+    stamp: tuple[tuple[int, int], ...]  # each file's modification time and size when loaded
+
+    @functools.cached_property
+    def rows(self) -> list[PortfolioRow]:
+        rows = []
+        for path, result in zip(self.files, self.results):
+            fact = self.facts.get(path)
+            rows.append(dataclasses.replace(row_for(result), last_updated=fact.date if fact else None))
+        return rows
+
+
+def load_portfolio(folder: Path, *, reuse: bool = False) -> Portfolio:
+    """Every `*.md` plan in `folder`, checked, with the last commit of each from one `git log`.
+
+    With `reuse`, the portfolio loaded last for `folder` comes back as it is while no plan has been
+    added, removed or changed since. A site build loads the portfolio once in its hooks, and its
+    macros take the same one: each plan is loaded once and git runs once.
+    """
+    folder = Path(folder).resolve()
+    files = tuple(sorted(path for path in folder.glob("*.md") if path.is_file()))
+    try:
+        stamp = tuple(_file_key(path) for path in files)
+    except OSError:  # a file went away while we looked: nothing to reuse
+        stamp = ()
+    last = _last_loaded.get(folder)
+    if reuse and last is not None and stamp and last.files == files and last.stamp == stamp:
+        return last
+    portfolio = Portfolio(folder, files, tuple(checked(path) for path in files), last_changes(files), stamp)
+    _last_loaded[folder] = portfolio
+    return portfolio
