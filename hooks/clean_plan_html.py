@@ -31,8 +31,8 @@ ATTRIBUTES = {
     "*": {"class", "title", "lang", "dir"},
     "a": {"href", "download"},
     "img": {"src", "alt", "width", "height"},
-    # Task lists: pymdownx.tasklist writes disabled checkboxes; only checkboxes are let through.
-    "input": {"checked", "disabled", "aria-label"},  # and `type`, as checkbox only: TAG_ATTRIBUTE_VALUES
+    # Task lists: pymdownx.tasklist writes disabled checkboxes. Every input is made one (below).
+    "input": {"checked", "aria-label"},
     "progress": {"max", "value", "aria-label"},
     "details": {"open"},
     "ol": {"start", "type"},
@@ -40,7 +40,8 @@ ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope", "style"},
     **{heading: {"id"} for heading in _HEADINGS},  # the table of contents links to them
 }
-TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}}}
+# Set on every input, whatever it said: a plan shows ticked boxes, it takes no input.
+SET_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": ""}}
 # Markdown tables align columns with `style="text-align: …"`; no other property survives.
 STYLE_PROPERTIES = {"text-align"}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -49,7 +50,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _PLAN_HTML = nh3.Cleaner(
     tags=TAGS,
     attributes=ATTRIBUTES,
-    tag_attribute_values=TAG_ATTRIBUTE_VALUES,
+    set_tag_attribute_values=SET_ATTRIBUTES,
     filter_style_properties=STYLE_PROPERTIES,
     url_schemes=URL_SCHEMES,
     strip_comments=True,
