@@ -77,7 +77,9 @@ class ServedSite:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
         self.build: Build = project.build(env={"PLANBOOK_SITE_URL": self.url})
-        assert self.build.ok, self.build.output
+        if not self.build.ok:
+            self.server.server_close()
+            pytest.fail(f"the site did not build:\n{self.build.output}")
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
