@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from planbook import internal, placeholders, schema
 from planbook.escape import one_line
 from planbook.findings import Finding
-from planbook.loader import FieldPath, LoadError, LoadResult, Plan
+from planbook.loader import FieldPath, LoadError, LoadResult, Plan, positions_of
 
 _EMPTY = re.compile(r"^\s*(?:tbd|tba|todo|\?+|-+|\.\.\.)?\s*$", re.I)
 _TYPE_NAMES = {
@@ -110,10 +110,9 @@ def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
     if "\\" in text or "{{" in text or placeholders.may_hold_placeholder(text):
         yield from _value_leftovers(plan)
     if plan.notes:
-        for leftover in placeholders.find_leftovers(plan.notes):
-            before = plan.notes[: leftover.offset]
-            line = plan.notes_line + before.count("\n")
-            column = leftover.offset - (before.rfind("\n") + 1) + 1
+        leftovers = list(placeholders.find_leftovers(plan.notes))
+        places = positions_of(plan.notes, [leftover.offset for leftover in leftovers], plan.notes_line)
+        for leftover, (line, column) in zip(leftovers, places):
             yield ("notes",), _leftover_finding(plan.path, line, column, leftover)
 
 
@@ -127,8 +126,8 @@ def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
                 f"placeholder [{bare}] is left unfilled; {placeholders.describe(bare)}",
             )
         elif isinstance(value, str):
-            for leftover in placeholders.find_leftovers(value):
-                line, column = plan.locate(path, leftover.token)
+            leftovers = list(placeholders.find_leftovers(value))
+            for leftover, (line, column) in zip(leftovers, plan.locate_all(path, [leftover.token for leftover in leftovers])):
                 yield path, _leftover_finding(plan.path, line, column, leftover)
 
 

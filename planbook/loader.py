@@ -20,7 +20,7 @@ import bisect
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Iterable, Iterator, Union
 
 import yaml
 
@@ -117,15 +117,37 @@ class Plan:
             field_path = field_path[:-1]
         return (self.yaml_first_line, 1)
 
-    def locate(self, field_path: FieldPath, needle: str) -> Position:
-        """The position of `needle` inside the value at `field_path`, as written in the file."""
+    def locate_all(self, field_path: FieldPath, needles: Iterable[str]) -> list[Position]:
+        """The positions of `needles` inside the value at `field_path`, as written in the file.
+
+        Each is looked for after the one before, as they follow one another in the value. One that is
+        not written as it reads (spelled with escapes, say) gets the position of the value itself.
+        """
         span = self.spans.get(field_path)
-        if span is not None:
-            index = self.yaml_text.find(needle, span[0], span[1])
-            if index >= 0:
-                line_start = self.yaml_text.rfind("\n", 0, index) + 1
-                return (self.yaml_text.count("\n", 0, index) + self.yaml_first_line, index - line_start + 1)
-        return self.position(field_path)
+        indices = []
+        search = span[0] if span else 0
+        for needle in needles:
+            index = self.yaml_text.find(needle, search, span[1]) if span else -1
+            indices.append(index)
+            search = index + len(needle) if index >= 0 else search
+        found = positions_of(self.yaml_text, [index for index in indices if index >= 0], self.yaml_first_line)
+        return [next(found) if index >= 0 else self.position(field_path) for index in indices]
+
+
+def positions_of(text: str, offsets: Iterable[int], first_line: int) -> Iterator[Position]:
+    """The line and column of each offset in `text`, whose first line is `first_line`.
+
+    The offsets must not decrease: the text is counted once, front to back, so that a file holding
+    tens of thousands of findings costs no more than one holding a few.
+    """
+    line, line_start, counted = first_line, 0, 0
+    for offset in offsets:
+        newlines = text.count("\n", counted, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, offset) + 1
+        counted = offset
+        yield line, offset - line_start + 1
 
 
 @dataclasses.dataclass

@@ -35,7 +35,7 @@ def test_positions_count_lines_as_editors_do_after_a_unicode_line_break(line_bre
     loaded = load_plan("X.md", text=text.replace("{unclosed", '"Ann"'))
     assert loaded.positions[("client",)] == (4, 9)
     assert loaded.key_positions[("lead",)] == (5, 1)
-    assert loaded.locate(("client",), "[CLIENT_NAME]") == (4, 10)
+    assert loaded.locate_all(("client",), ["[CLIENT_NAME]"]) == [(4, 10)]
 
 
 @pytest.mark.parametrize(
@@ -83,3 +83,20 @@ def test_check_of_phases_holding_the_wrong_shape_gives_findings(tmp_path, capsys
     path.write_text(f'---\nid: "X"\ntypes: [accounting]\nphases: {phases}\n---\n', encoding="utf-8")
     assert main(["check", str(path)]) == 1
     assert "PB102" in capsys.readouterr().out
+
+
+def test_every_placeholder_is_reported_at_its_own_place_however_many_there_are():
+    # A flood of placeholders cost a count from the start of the text per finding (17 s for 70,000);
+    # now the text is counted once, and a repeated placeholder is reported at each place, not the first.
+    rows = [" ".join(f"[A_{row * 10 + col}]" for col in range(10)) + " [A_0]" for row in range(2000)]
+    notes = [f"line {n} [B_{n}] [B_{n}]" for n in range(2000)]
+    text = '---\nid: "X"\nsummary: |\n' + "".join(f"  {row}\n" for row in rows) + "---\n" + "\n".join(notes) + "\n"
+    first_row_line, first_note_line = 4, 4 + len(rows) + 1
+    from planbook.check import check_result
+
+    found = sorted((f.line, f.column) for f in check_result(load_plan("X.md", text=text)).findings if f.code == "PB201")
+    assert len(found) == 2000 * 11 + 2000 * 2
+    last_row = first_row_line + len(rows) - 1
+    assert found[2000 * 11 - 2 :][:2] == [(last_row, 3 + rows[-1].index("[A_19999]")), (last_row, 3 + rows[-1].index("[A_0]"))]
+    last_note = first_note_line + len(notes) - 1
+    assert found[-2:] == [(last_note, 1 + notes[-1].index("[B_1999]")), (last_note, 1 + notes[-1].rindex("[B_1999]"))]
