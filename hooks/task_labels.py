@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 from mkdocs.config.defaults import MkDocsConfig
 
-_CHECKBOX = re.compile(r"<input type=\"checkbox\"")
+_CHECKBOX = '<input type="checkbox"'
 _TAG = re.compile(r"<[^>]*>")
 # A backslash-escaped character, as Python-Markdown keeps it until its last tree processor.
 _ESCAPED_CHARACTER = re.compile("\x02(\\d+)\x03")
@@ -33,10 +33,10 @@ class TaskLabels(Treeprocessor):
                 continue
             label = self.label(item)
             raw = self.md.htmlStash.rawHtmlBlocks[box]
-            if label and isinstance(raw, str) and "aria-label" not in raw:
-                self.md.htmlStash.rawHtmlBlocks[box] = _CHECKBOX.sub(
-                    f'<input type="checkbox" aria-label="{html.escape(label, quote=True)}"', raw, count=1
-                )
+            if label and isinstance(raw, str) and _CHECKBOX in raw and "aria-label" not in raw:
+                # str.replace, not re.sub: a label is plan text, and re.sub would read `\x` in it as an escape.
+                named = f'{_CHECKBOX} aria-label="{html.escape(label, quote=True)}"'
+                self.md.htmlStash.rawHtmlBlocks[box] = raw.replace(_CHECKBOX, named, 1)
 
     def _checkbox_block(self, item: etree.Element) -> int | None:
         # The checkbox is stashed raw HTML at the start of the item's text, or of its first paragraph.

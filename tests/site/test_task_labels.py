@@ -1,0 +1,37 @@
+"""Each task checkbox is named by its item's text, whatever that text holds."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+from sitebuild import load_module
+
+
+@pytest.fixture(scope="module")
+def convert():
+    labels = load_module("hooks/task_labels.py")
+
+    def run(text: str) -> list[str]:
+        md = markdown.Markdown(extensions=["pymdownx.tasklist", labels.TaskLabelsExtension()],
+                               extension_configs={"pymdownx.tasklist": {"custom_checkbox": True}})
+        html = md.convert(text)
+        return re.findall(r'<input type="checkbox" aria-label="([^"]*)"', html)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "names"),
+    [
+        ("- [x] Obtain Shopify API credentials\n- [ ] Build **the** client", ["Obtain Shopify API credentials", "Build the client"]),
+        ("- [ ] Parse C:\\\\x41 and \\\\u0041 paths", ["Parse C:\\x41 and \\u0041 paths"]),  # backslashes are text
+        ("- [ ] Tom &amp; Jerry &lt;3 `code`", ["Tom &amp; Jerry &lt;3 code"]),
+        ('- [ ] Say "hi" <b onclick="x()">now</b>', ["Say &quot;hi&quot; now"]),
+        ("- [ ] Parent\n    - [x] Child", ["Parent", "Child"]),
+        ("- [ ] \\[SYSTEM\\_A\\] credentials", ["[SYSTEM_A] credentials"]),
+    ],
+)
+def test_every_checkbox_gets_its_items_text(convert, markdown_text: str, names: list[str]) -> None:
+    assert convert(markdown_text) == names
