@@ -91,6 +91,8 @@ def check_plan(plan: Plan) -> CheckResult:
     findings += _identity_findings(plan)
     if "<!--" in plan.notes:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
+    if "](" in plan.notes or "]:" in plan.notes:
+        findings += _relative_link_findings(plan)
     completeness = None
     if valid:
         contents = list(content_values(plan.data))
@@ -129,6 +131,30 @@ def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
             leftovers = list(placeholders.find_leftovers(value))
             for leftover, (line, column) in zip(leftovers, plan.locate_all(path, [leftover.token for leftover in leftovers])):
                 yield path, _leftover_finding(plan.path, line, column, leftover)
+
+
+# The target of an inline link or image, `[text](target)`, or of a reference definition, `[ref]: target`.
+_LINK_TARGET = re.compile(r"\]\(\s*<?(?P<inline>[^)\s>]+)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<reference>[^\s>]+)", re.M)
+
+
+def _relative_link_findings(plan: Plan) -> Iterator[Finding]:
+    """Relative links in the notes. A plan page lives at projects/<ID>/ on the site, where a link
+    written relative to the plan file finds nothing, and MkDocs' strict build fails without saying
+    where; the check says where, and what to write instead."""
+    from urllib.parse import urlsplit
+
+    scanned = placeholders.mask_markdown(plan.notes, code_only=True)
+    for match in _LINK_TARGET.finditer(scanned):
+        name = "inline" if match.group("inline") else "reference"
+        target = match.group(name)
+        if target.startswith(("#", "/")) or urlsplit(target).scheme:
+            continue
+        offset = match.start(name)
+        before = plan.notes[:offset]
+        line = plan.notes_line + before.count("\n")
+        column = offset - (before.rfind("\n") + 1) + 1
+        yield Finding(plan.path, line, column, "PB108",
+                      f"relative link `{target}`: the site has no page there; link with a full https:// address, or to a heading with #")
 
 
 def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.Leftover) -> Finding:

@@ -59,9 +59,9 @@ def describe(name: str) -> str:
     return f"fill in `{field.dotted}`: {field.description}"
 
 
-def mask_markdown(text: str) -> str:
-    """`text` with code, links and task boxes blanked out, same length, newlines kept."""
-    if "`" not in text and "~" not in text and "[" not in text:
+def mask_markdown(text: str, *, code_only: bool = False) -> str:
+    """`text` with code, links and task boxes (or only code) blanked out, same length, newlines kept."""
+    if "`" not in text and "~" not in text and ("[" not in text or code_only):
         return text
     chars = list(text)
 
@@ -72,12 +72,13 @@ def mask_markdown(text: str) -> str:
 
     _blank_fences(text, blank)
     masked = "".join(chars)
-    for pattern in (_CODE_SPAN, _LINK, _LINK_DEFINITION):
+    for pattern in (_CODE_SPAN,) if code_only else (_CODE_SPAN, _LINK, _LINK_DEFINITION):
         for match in pattern.finditer(masked):
             blank(match.start(), match.end())
         masked = "".join(chars)
-    for match in _TASK_BOX.finditer(masked):
-        blank(match.end(1), match.end())
+    if not code_only:
+        for match in _TASK_BOX.finditer(masked):
+            blank(match.end(1), match.end())
     return "".join(chars)
 
 

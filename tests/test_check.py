@@ -256,3 +256,19 @@ def test_an_unclosed_internal_marker_fails_the_check(tmp_path, sample_text):
     line = text.splitlines().index("<!-- internal -->") + 1
     assert [(f.code, f.line, f.column) for f in result.findings] == [("PB401", line, 1)]
     assert not result.ok
+
+
+@pytest.mark.parametrize(
+    ("notes", "target"),
+    [("See [the spec](spec.md).", "spec.md"), ("![diagram](img/flow.png)", "img/flow.png"), ("[spec]: ../docs/spec.md", "../docs/spec.md")],
+)
+def test_relative_links_in_notes_are_reported_where_they_stand(tmp_path, sample_text, notes, target):
+    text = sample_text + "\n" + notes + "\n"
+    result = check_text(tmp_path, text)
+    line = text.splitlines().index(notes) + 1
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("PB108", line, notes.index(target) + 1)]
+
+
+def test_absolute_links_anchors_and_code_are_not_relative_links(tmp_path, sample_text):
+    notes = "[a](https://example.com/x) [b](#phase-1) [c](mailto:a@example.com) `[d](e.md)`\n\n```\n[f](g.md)\n```\n"
+    assert check_text(tmp_path, sample_text + notes).findings == []
