@@ -129,4 +129,3 @@ def _internal_quotes_extension() -> Any:
             md.treeprocessors.register(MarkInternal(md), "pb_internal", 5)
 
     return InternalQuotes()
-
