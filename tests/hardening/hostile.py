@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from conftest import PROJECTS, blns_strings, ssti_payloads
 from planbook import escape, schema
-from planbook.loader import Plan, load_plan
+from planbook.loader import LoadError, Plan, load_plan
 
 FieldPath = tuple[str | int, ...]
 
@@ -66,8 +66,13 @@ def base_data() -> dict[str, Any]:
 
 
 def set_path(data: Any, path: FieldPath, value: Any) -> None:
+    """Set the value at `path`; an index one past the end of a list adds an item like the last."""
     for part in path[:-1]:
+        if isinstance(data, list) and part == len(data):
+            data.append(copy.deepcopy(data[-1]))
         data = data[part]
+    if isinstance(data, list) and path[-1] == len(data):
+        data.append(None)
     data[path[-1]] = value
 
 
@@ -171,6 +176,28 @@ def write_plan(folder: Path, plan_id: str, placed: dict[FieldPath, str], notes: 
     path = folder / f"{plan_id}.md"
     path.write_text("---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n", encoding="utf-8")
     return WrittenPlan(path, where, dict(placed), list(notes))
+
+
+def refused_when_typed(folder: Path, strings: list[str], fields: list[FieldPath]) -> tuple[set[str], set[str]]:
+    """The strings YAML refuses when typed raw into a value, and those the loader refuses in the notes.
+
+    A refused value must be PB006 at the line of the field it is in, in every field."""
+    values, notes = set(), set()
+    for index, value in enumerate(dict.fromkeys(strings)):
+        written = write_plan(folder, f"SCREEN-{index}", {fields[0]: value}, [])
+        if isinstance(load_plan(written.path), LoadError):
+            values.add(value)
+            for field in fields:
+                written = write_plan(folder, f"SCREEN-{index}", {field: value}, [])
+                loaded = load_plan(written.path)
+                assert isinstance(loaded, LoadError), (value, field)
+                (finding,) = loaded.findings
+                assert (finding.code, finding.line) == ("PB006", written.lines[field]), (value, field, str(finding))
+        written = write_plan(folder, f"SCREEN-{index}", {}, [value])
+        if isinstance(load_plan(written.path), LoadError):
+            notes.add(value)
+        written.path.unlink()
+    return values, notes
 
 
 def batches(strings: list[str], fields: list[FieldPath]) -> Iterator[dict[FieldPath, str]]:

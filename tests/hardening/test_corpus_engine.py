@@ -18,36 +18,14 @@ import traceback
 
 from conftest import ROOT
 from hostile import (SCRIPT_PAYLOADS, WrittenPlan, batches, canary_payloads, corpus, expected_text, free_text_fields,
-                     get_path, write_plan)
+                     get_path, refused_when_typed, write_plan)
 from planbook.check import check_result
-from planbook.loader import LoadError, Plan, load_plan
+from planbook.loader import Plan, load_plan
 from planbook.render import RenderContext, render_plan
 from test_render import live_markup, to_html, visible_text
 
 ARTIFACTS = ROOT / "test-artifacts" / "hardening"
 FINDING_LINE = re.compile(r"^.+:\d+:\d+: PB\d{3} .+$")
-
-
-def refused_when_typed(folder, strings, fields) -> tuple[set[str], set[str]]:
-    """The strings YAML refuses when typed raw into a value, and those the loader refuses in the notes.
-
-    A refused value must be PB006 at the line of the field it is in, in every field."""
-    values, notes = set(), set()
-    for index, value in enumerate(dict.fromkeys(strings)):
-        written = write_plan(folder, f"SCREEN-{index}", {fields[0]: value}, [])
-        if isinstance(load_plan(written.path), LoadError):
-            values.add(value)
-            for field in fields:
-                written = write_plan(folder, f"SCREEN-{index}", {field: value}, [])
-                loaded = load_plan(written.path)
-                assert isinstance(loaded, LoadError), (value, field)
-                (finding,) = loaded.findings
-                assert (finding.code, finding.line) == ("PB006", written.lines[field]), (value, field, str(finding))
-        written = write_plan(folder, f"SCREEN-{index}", {}, [value])
-        if isinstance(load_plan(written.path), LoadError):
-            notes.add(value)
-        written.path.unlink()
-    return values, notes
 
 
 def exercise(written: WrittenPlan, markers: list[str]) -> dict:
