@@ -223,3 +223,9 @@ def test_reference_pages_are_in_the_navigation(repository_build: Build) -> None:
     for title in ("Authoring guide", "Fields", "Rule codes", "Command line"):
         assert title in html
     assert Path(repository_build.site, "reference/fields/index.html").is_file()
+
+
+def test_plan_pages_carry_the_print_stylesheet(sample_site) -> None:
+    _, build = sample_site
+    page = Elements(build.plan_page("NORTHWIND-001"))
+    assert [link["href"] for link in page.find("link", rel="stylesheet") if "print.css" in (link["href"] or "")]
