@@ -17,12 +17,18 @@ Plan text never reaches a template engine of the site:
 
 Plans stay out of the nav (`not_in_nav`): the portfolio is their index, and a nav of a thousand plans
 would be copied into every page.
+
+Each plan page shows the plan's last commits (one `git log` and one `git cat-file` for every plan; the
+newest version is mostly the file as checked, and is not loaded again) and links to the plan exported
+as one HTML file beside the page. The exports are written by worker processes while MkDocs renders the
+pages, and only for plans changed since their export was written, so a dirty rebuild exports one.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,7 +38,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from planbook.check import CheckResult
-from planbook.history import GitFacts
+from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
+from planbook.history import GitFacts, blob_id, plan_histories
 from planbook.portfolio import load_portfolio
 from planbook.render import RenderContext, render_plan
 
@@ -41,6 +48,7 @@ PROJECTS_DIR = "projects"
 PLAN_META_KEY = "planbook_plan"
 # The front matter MkDocs reads for a plan page, in place of the plan's own.
 _SAFE_FRONT_MATTER = "---\nrender_macros: false\n---\n\n"
+HISTORY_LIMIT = 5  # commits in a plan page's history table
 
 log = logging.getLogger("mkdocs.hooks.plan_pages")  # under `mkdocs`, so --strict counts its warnings
 
@@ -50,7 +58,12 @@ class PlanFile(File):
 
     result: CheckResult
     facts: GitFacts | None
+    history: list[dict[str, str]]
+    download: str  # the exported plan's address, relative to the page
     rendered: str | None = None
+
+
+_pending: PendingExports | None = None
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -76,6 +89,8 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         # them whenever it rebuilds anything, or the home page would show stale plans.
         file.is_modified = _always_modified  # type: ignore[method-assign]
 
+    histories = plan_histories(portfolio.files, limit=HISTORY_LIMIT, known=_current_facts(portfolio.files, portfolio.results))
+    exports = []
     for path, result in zip(portfolio.files, portfolio.results):
         uri = f"{PROJECTS_DIR}/{path.stem}.md"
         if files.get_file_from_path(uri) is not None:
@@ -83,11 +98,65 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         file = PlanFile.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         file.result = result
         file.facts = portfolio.facts.get(path)
+        file.history = [row.as_dict() for row in histories.get(path, [])]
+        # Beside the page: projects/<ID>/<ID>.html, or projects/<ID>.plan.html without directory URLs.
+        page_dir = posixpath.dirname(file.dest_uri)
+        file.download = f"{path.stem}.html" if file.dest_uri.endswith("/index.html") else f"{path.stem}.plan.html"
+        target = Path(config.site_dir, page_dir, file.download)
+        if _stale(target, path):
+            context = RenderContext(version=file.facts.commit if file.facts else None,
+                                    last_updated=file.facts.date if file.facts else None)
+            exports.append(HtmlExport(path, context, target))
         # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which
         # climbs out of docs/ to the plan.
         file.edit_uri = Path(os.path.relpath(os.path.join(root, PROJECTS_DIR, path.name), config.docs_dir)).as_posix()
         files.append(file)
+    global _pending
+    _pending = start_html_exports(exports)
     return files
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    global _pending
+    pending, _pending = _pending, None
+    if pending is not None:
+        pending.wait()
+
+
+def on_build_error(*, error: Exception) -> None:
+    global _pending
+    pending, _pending = _pending, None
+    if pending is not None:
+        try:
+            pending.wait()
+        except Exception:  # the build's own error is the one to report
+            pass
+
+
+def _current_facts(paths: tuple[Path, ...], results: tuple[CheckResult, ...]) -> dict[str, tuple[str | None, int | None, int | None]]:
+    """Status, confidence and completeness of each plan as it is now, by git blob id, for the history."""
+    known = {}
+    for path, result in zip(paths, results):
+        data = result.plan.data if result.plan is not None else {}
+        status, confidence = data.get("status"), data.get("confidence")
+        try:
+            key = blob_id(path.read_bytes())
+        except OSError:
+            continue
+        known[key] = (
+            status if isinstance(status, str) else None,
+            confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None,
+            result.completeness,
+        )
+    return known
+
+
+def _stale(target: Path, source: Path) -> bool:
+    """Whether the export at `target` is missing or older than its plan (a clean build empties the site first)."""
+    try:
+        return target.stat().st_mtime_ns < source.stat().st_mtime_ns
+    except OSError:
+        return True
 
 
 def _always_modified() -> bool:
@@ -104,6 +173,8 @@ def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
         version=facts.commit if facts else None,
         last_updated=facts.date if facts else None,
         edit_url=page.edit_url,
+        history=file.history,
+        downloads=[("HTML", file.download)],
     )
     file.rendered = render_plan(file.result.plan, flavor="site", context=context)
     return _SAFE_FRONT_MATTER + file.rendered

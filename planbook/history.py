@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,7 +140,17 @@ def plan_history(path: Path, limit: int | None = 10) -> list[HistoryRow]:
     return plan_histories([path], limit=limit).get(Path(path).resolve(), [])
 
 
-def plan_histories(paths: Iterable[Path], limit: int | None = 10) -> dict[Path, list[HistoryRow]]:
+Facts = tuple[str | None, int | None, int | None]  # status, confidence, completeness of one version
+
+
+def blob_id(content: bytes) -> str:
+    """The id git gives a file holding `content`: `git hash-object`, without running git."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\x00" % len(content) + content).hexdigest()
+
+
+def plan_histories(paths: Iterable[Path], limit: int | None = 10, *, known: Mapping[str, Facts] | None = None) -> dict[Path, list[HistoryRow]]:
     """For each plan, the commits that changed it, newest first, with status, confidence and
     completeness as each commit left them; at most `limit` rows a plan (None: all).
 
@@ -148,6 +158,10 @@ def plan_histories(paths: Iterable[Path], limit: int | None = 10) -> dict[Path, 
     whatever the number of plans, so a site can show a history on every page. Renames are followed
     within those folders. Keys are resolved paths; plans git does not know are left out. Merge
     commits are skipped, as `git log` shows no changes for them by default.
+
+    `known` maps blob ids (`blob_id`) to facts the caller has already worked out, usually those of the
+    plans as they are now: a site build has just checked them, and a plan's newest commit mostly holds
+    the same text, so those versions need not be read and loaded again.
     """
     wanted = {Path(p).resolve() for p in paths}
     if not wanted:
@@ -178,8 +192,15 @@ def plan_histories(paths: Iterable[Path], limit: int | None = 10) -> dict[Path, 
                 rows.append((date, commit, new, blob))
             if status.startswith("R") and old != new:
                 tracked[old] = tracked.pop(new)  # older commits know the plan by its old name
-    blobs = read_blobs(root, {blob for rows in found.values() for *_, blob in rows})
-    facts: dict[str, tuple[str | None, int | None, int | None]] = {}
+    facts: dict[str, Facts] = {}
+    if known:  # `git log --raw` abbreviates blob ids
+        lengths = {len(blob) for rows in found.values() for *_, blob in rows}
+        by_prefix = {full[:length]: value for full, value in known.items() for length in lengths}
+        for rows in found.values():
+            for *_, blob in rows:
+                if blob in by_prefix:
+                    facts[blob] = by_prefix[blob]
+    blobs = read_blobs(root, {blob for rows in found.values() for *_, blob in rows if blob not in facts})
     histories: dict[Path, list[HistoryRow]] = {}
     for plan, rows in found.items():
         histories[plan] = []
@@ -214,7 +235,7 @@ def _raw_log(out: bytes) -> Iterator[tuple[str, str, list[tuple[str, str, str, s
         yield commit, date, entries
 
 
-def _facts(path: Path, text: bytes | None) -> tuple[str | None, int | None, int | None]:
+def _facts(path: Path, text: bytes | None) -> Facts:
     """Status, confidence and completeness of one version of a plan."""
     from planbook import schema
     from planbook.check import completeness_of

@@ -1,0 +1,98 @@
+"""Each plan page shows the plan's last commits, as each commit left it, and links to the plan exported
+as one standalone HTML file that the build writes beside the page."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from sitebuild import GIT_DATE, SiteProject, site_project  # noqa: F401 - fixtures
+
+from conftest import PROJECTS
+
+NORTHWIND = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
+
+
+class Table(HTMLParser):
+    """The rows of the first table after the heading with id `history`."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._after_heading = self._in_table = self._in_cell = False
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2" and ("id", "history") in attrs:
+            self._after_heading = True
+        elif tag == "table" and self._after_heading and not self.rows:
+            self._in_table = True
+        elif self._in_table and tag == "tr":
+            self.rows.append([])
+        elif self._in_table and tag in ("td", "th"):
+            self._in_cell = True
+            self.rows[-1].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._in_table:
+            self._in_table = self._after_heading = False
+        elif tag in ("td", "th"):
+            self._in_cell = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_cell:
+            self.rows[-1][-1] += data
+
+
+def test_plan_page_history_lists_each_commit_newest_first(site_project: SiteProject) -> None:
+    site_project.add_plan("NORTHWIND-001", NORTHWIND.replace("status: development", "status: discovery"))
+    first = site_project.commit("Start in discovery", date="2026-01-05T10:00:00+00:00")
+    site_project.add_plan("NORTHWIND-001", NORTHWIND)
+    second = site_project.commit("Move to development", date=GIT_DATE)
+    build = site_project.build()
+    assert build.ok, build.output
+
+    rows = Table(build.plan_page("NORTHWIND-001")).rows
+    assert rows[0] == ["Date", "Commit", "Status", "Confidence", "Completeness"]
+    body = rows[1:]
+    assert [row[:3] for row in body] == [
+        [GIT_DATE[:10], second[:len(body[0][1])], "development"],
+        ["2026-01-05", first[:len(body[1][1])], "discovery"],
+    ]
+    assert all(re.fullmatch(r"\d+%", row[3]) and re.fullmatch(r"\d+%", row[4]) for row in body)
+
+
+def test_plan_page_download_opens_the_plan_as_a_standalone_document(site_project: SiteProject) -> None:
+    site_project.add_samples()
+    site_project.commit("Add the sample plans", date=GIT_DATE)
+    build = site_project.build()
+    assert build.ok, build.output
+
+    for plan_id in ("NORTHWIND-001", "CASCADE-007"):
+        page = build.plan_page(plan_id)
+        links = re.findall(r'<a class="pb-download" href="([^"]+)" download', page)
+        assert links == [f"{plan_id}.html"]
+        exported = (build.site / "projects" / plan_id / links[0]).read_text(encoding="utf-8")
+        assert exported.startswith("<!DOCTYPE html>")
+        assert "Content-Security-Policy" in exported
+        assert plan_id in exported
+        # Standalone: no stylesheet, script or image is fetched from anywhere.
+        assert not re.search(r'<(link|script)\b|\bsrc="(?!data:)', exported)
+
+
+def test_a_dirty_build_exports_only_the_edited_plan(site_project: SiteProject) -> None:
+    site_project.add_samples()
+    site_project.commit("Add the sample plans", date=GIT_DATE)
+    assert site_project.build().ok
+    exports = {path.parent.name: path for path in (site_project.path / "site" / "projects").glob("*/*.html") if path.name != "index.html"}
+    before = {plan_id: path.stat().st_mtime_ns for plan_id, path in exports.items()}
+    assert len(before) == len(list(PROJECTS.glob("*.md")))
+
+    plan = Path(site_project.path / "projects" / "NORTHWIND-001.md")
+    plan.write_text(plan.read_text(encoding="utf-8").replace('client: "', 'client: "Renamed ', 1), encoding="utf-8")
+    build = site_project.build("--dirty", strict=False)
+    assert build.ok, build.output
+    after = {plan_id: path.stat().st_mtime_ns for plan_id, path in exports.items()}
+    assert [plan_id for plan_id in before if after[plan_id] != before[plan_id]] == ["NORTHWIND-001"]
+    assert "Renamed" in exports["NORTHWIND-001"].read_text(encoding="utf-8")
