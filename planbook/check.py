@@ -144,15 +144,13 @@ def _relative_link_findings(plan: Plan) -> Iterator[Finding]:
     from urllib.parse import urlsplit
 
     scanned = placeholders.mask_markdown(plan.notes, code_only=True)
+    links = []
     for match in _LINK_TARGET.finditer(scanned):
         name = "inline" if match.group("inline") else "reference"
         target = match.group(name)
-        if target.startswith(("#", "/")) or urlsplit(target).scheme:
-            continue
-        offset = match.start(name)
-        before = plan.notes[:offset]
-        line = plan.notes_line + before.count("\n")
-        column = offset - (before.rfind("\n") + 1) + 1
+        if not (target.startswith(("#", "/")) or urlsplit(target).scheme):
+            links.append((match.start(name), target))
+    for (line, column), (_, target) in zip(positions_of(plan.notes, [offset for offset, _ in links], plan.notes_line), links):
         yield Finding(plan.path, line, column, "PB108",
                       f"relative link `{target}`: the site has no page there; link with a full https:// address, or to a heading with #")
 
