@@ -152,7 +152,7 @@ def _relative_link_findings(plan: Plan) -> Iterator[Finding]:
             links.append((match.start(name), target))
     for (line, column), (_, target) in zip(positions_of(plan.notes, [offset for offset, _ in links], plan.notes_line), links):
         yield Finding(plan.path, line, column, "PB108",
-                      f"relative link `{target}`: the site has no page there; link with a full https:// address, or to a heading with #")
+                      f"relative link `{one_line(target)}`: the site has no page there; link with a full https:// address, or to a heading with #")
 
 
 def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.Leftover) -> Finding:

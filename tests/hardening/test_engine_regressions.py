@@ -60,6 +60,7 @@ def test_render_of_a_draft_holding_wrong_types_shows_it_instead_of_crashing(tmp_
         'name: !<tag:a%0A::error::b> 1',  # a tag, percent-decoded by libyaml
         'types: ["a\\n::error::b"]\nphases: {development: {tasks: {order_routing: true}}}',  # PB107 names the types
         'name: "{{#if x\\n}} {{#if \\e[31m }}"',  # template block tokens
+        'name: "n"\n---\n[a](\x1b]0;pwned\x07)',  # a relative link in the notes (PB108)
     ],
 )
 def test_plan_text_in_a_finding_never_breaks_the_line_or_reaches_the_terminal(tmp_path, capsys, front_matter):
