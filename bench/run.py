@@ -42,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small portfolios and one run each: a smoke test, not a measurement")
     parser.add_argument("--repeats", type=int, help="runs per figure (default: 3, or 1 with --quick)")
+    parser.add_argument("--plans", type=int, help="plans in the site of P1 and P5 (default: 1000, or 60 with --quick)")
     parser.add_argument("--only", default="P1,P2,P3,P4,P5", help="the figures to measure, comma-separated (default: all)")
     parser.add_argument("--out", type=Path, default=HERE, help="where results.json and RESULTS.md go (default: bench/)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects, and print where they are")
@@ -49,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     if args.repeats:
         sizes = dataclasses.replace(sizes, repeats=args.repeats)
+    if args.plans:
+        sizes = dataclasses.replace(sizes, site=args.plans)
     wanted = {name.strip().upper() for name in args.only.split(",")}
 
     work = Path(tempfile.mkdtemp(prefix="planbook-bench-"))
