@@ -117,6 +117,7 @@ class WrittenPlan:
     lines: dict[FieldPath, int]  # 1-based file line of each scalar value
     placed: dict[FieldPath, str]  # the hostile strings, by field
     notes: list[str]
+    note_lines: list[range]  # the file lines each of `notes` takes
 
 
 def emit(data: Any, lines: list[str], where: dict[FieldPath, int], path: FieldPath, indent: int,
@@ -175,7 +176,12 @@ def write_plan(folder: Path, plan_id: str, placed: dict[FieldPath, str], notes: 
     body = "\n\n".join(notes)
     path = folder / f"{plan_id}.md"
     path.write_text("---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n", encoding="utf-8")
-    return WrittenPlan(path, where, dict(placed), list(notes))
+    note_lines, first = [], len(lines) + 4  # after the fences and a blank line
+    for note in notes:
+        count = len(note.replace("\r\n", "\n").replace("\r", "\n").split("\n"))  # as the loader breaks lines
+        note_lines.append(range(first, first + count))
+        first += count + 1
+    return WrittenPlan(path, where, dict(placed), list(notes), note_lines)
 
 
 def refused_when_typed(folder: Path, strings: list[str], fields: list[FieldPath]) -> tuple[set[str], set[str]]:

@@ -72,6 +72,8 @@ CASES = [
      "a 1 MB field name (libyaml reads keys of up to 1,024 characters)"),
     ("finding-flood", lambda: (SAMPLE + "\n" + "[CLIENT_NAME] " * (room() // 14)).encode(), {"PB201"},
      "75,000 placeholders in the notes"),
+    ("link-flood", lambda: (SAMPLE + "\n" + "[a](b) " * (room() // 7)).encode(), {"PB108"},
+     "150,000 relative links in the notes"),
     ("brackets-in-notes", lambda: (SAMPLE + "\n" + "[" * room()).encode(), set(),
      "1 MB of `[` in the notes (accepted: see the Markdown limit in SECURITY.md)"),
 ]
