@@ -102,4 +102,3 @@ def test_every_corpus_string_changed_in_a_pull_request_is_inert_in_its_summary(g
     assert main(["diff", "HEAD~1", "HEAD"]) == 0
     text = capsys.readouterr().out
     assert not [line for line in text.splitlines() if line.startswith("::")]
-
