@@ -122,6 +122,8 @@ class WrittenPlan:
 
 def emit(data: Any, lines: list[str], where: dict[FieldPath, int], path: FieldPath, indent: int,
          quoting: dict[FieldPath, bool]) -> None:
+    """Append `data` as block YAML to `lines`, one scalar a line, noting each scalar's file line in
+    `where`; `quoting` says which strings are written as typed (True, the default) or escaped."""
     pad = "  " * indent
     if isinstance(data, dict):
         for key, value in data.items():
