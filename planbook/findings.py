@@ -40,6 +40,7 @@ RULES: dict[str, Rule] = {
         Rule("PB106", "id-mismatch", "error", "The `id` does not match the file name."),
         Rule("PB107", "task-for-other-type", "warning", "A task of an integration type the plan does not have; it is not shown."),
         Rule("PB108", "relative-link", "error", "A relative link in the notes: the site has no page there, so the strict build would fail."),
+        Rule("PB109", "notes-too-large", "error", "The notes are over 64 KiB, or hold over 2,000 `[` outside code: Markdown's time grows with their square."),
         # PB2xx: placeholders left from the template.
         Rule("PB201", "placeholder", "error", "A `[PLACEHOLDER]` from the template is left unfilled."),
         Rule("PB202", "template-block", "error", "A `{{#if …}}` or `{{/if}}` line from the template is left in."),

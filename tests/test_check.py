@@ -272,3 +272,27 @@ def test_relative_links_in_notes_are_reported_where_they_stand(tmp_path, sample_
 def test_absolute_links_anchors_and_code_are_not_relative_links(tmp_path, sample_text):
     notes = "[a](https://example.com/x) [b](#phase-1) [c](mailto:a@example.com) `[d](e.md)`\n\n```\n[f](g.md)\n```\n"
     assert check_text(tmp_path, sample_text + notes).findings == []
+
+
+@pytest.mark.parametrize(
+    ("notes", "message"),
+    [
+        ("word " * 14_000, "PB109 the notes are 70,"),
+        ("[" * 2_001, "PB109 the notes hold 2,00"),
+    ],
+    ids=["size", "brackets"],
+)
+def test_notes_that_would_build_slowly_are_refused(tmp_path, sample_text, notes, message):
+    result = check_text(tmp_path, sample_text + notes)
+    assert [f"{f.code} {f.message}".startswith(message) for f in result.findings] == [True]
+
+
+def test_brackets_in_code_blocks_do_not_count(tmp_path, sample_text):
+    assert check_text(tmp_path, sample_text + "```\n" + "[" * 3_000 + "\n```\n").findings == []
+
+
+def test_long_prose_values_are_bounded(tmp_path, sample_text):
+    result = check_text(tmp_path, sample_text.replace('timeline: "10 weeks"', 'timeline: "10 weeks"\nx: 1', 1).replace("x: 1\n", "", 1)
+                        .replace("summary: >-\n", "summary: >-\n  " + "_" * 5_000 + "\n", 1))
+    assert [f.code for f in result.findings] == ["PB105"]
+    assert "is 5,2" in result.findings[0].message and "at most 4000 are allowed" in result.findings[0].message
