@@ -42,6 +42,9 @@ _STRUCTURE_SCAN_THRESHOLD = 400
 Position = tuple[int, int]
 FieldPath = tuple[Union[str, int], ...]
 
+# An anchor or alias starts a node: after a line start, white space or a flow indicator, and a name
+# follows it at once. "Q&A" and "P & L" cannot be one; what might be goes through the event scan.
+_MAY_HOLD_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 # What YAML refuses to read raw (its reader's error gives no line, and libyaml counts its offset in bytes).
@@ -277,7 +280,7 @@ def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | Non
     lines = _Lines(yaml_text)
     structure = yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ") + yaml_text.count(",")
     try:
-        if "&" in yaml_text or "*" in yaml_text or structure > _STRUCTURE_SCAN_THRESHOLD:
+        if structure > _STRUCTURE_SCAN_THRESHOLD or _MAY_HOLD_ANCHOR.search(yaml_text):
             _scan_events(yaml_text, lines)
         data = _fast_load(yaml_text)
         if data is not None:
