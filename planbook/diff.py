@@ -102,6 +102,9 @@ def _mapping(old: dict[str, Any], new: dict[str, Any], spec: dict[str, Any], pat
 
 
 def _value(old: Any, new: Any, spec: dict[str, Any], path: tuple, data: dict[str, Any]) -> Iterator[Change]:
+    if path[0] == "internal":  # day rates and budgets must not reach a pull request's public summary
+        yield Change(f"{_dotted(path)} changed", where="internal content, values not shown")
+        return
     kind = spec.get("type")
     if kind == "object" and _fits(old, dict) and _fits(new, dict):
         old, new = _or(old, {}), _or(new, {})
@@ -219,6 +222,7 @@ def show(value: Any, *, quote: bool = True) -> str:
             return '""' if quote else ""
     else:
         text = json.dumps(value, ensure_ascii=False, sort_keys=False, default=str)
+    text = escape.one_line(text)  # no control character reaches a terminal or a CI log
     return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1].rstrip() + "…"
 
 

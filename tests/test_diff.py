@@ -329,3 +329,12 @@ def test_help_names_the_defaults_and_exit_codes(capsys):
 def test_diff_module_imports_nothing_from_mkdocs():
     source = Path(cli.__file__).with_name("diff.py").read_text(encoding="utf-8")
     assert "mkdocs" not in source
+
+
+def test_internal_values_never_reach_the_diff():
+    from planbook.diff import field_changes
+
+    changes = field_changes({"internal": {"day_rate": "£850 per day"}}, {"internal": {"day_rate": "£900 per day", "budget": "£40k"}})
+    shown = "\n".join(change.markdown() + change.text() for change in changes)
+    assert "internal" in shown and "values not shown" in shown
+    assert "850" not in shown and "900" not in shown and "40k" not in shown
