@@ -25,6 +25,7 @@ from planbook.portfolio import PortfolioRow, load_portfolio
 from planbook.render import STATUS_LABELS, TYPE_LABELS, phase_schedule
 
 PROJECTS_DIR = "projects"
+RAW_HTML_KEY = "planbook_raw_html"  # where hooks/plan_pages.py keeps its RawHtmlBlocks
 TIMELINE_LIMIT = 60  # rows in the timeline chart; the table lists every plan
 # What the `{…}` in a task's title stand for, as the template's placeholders.
 _TASK_VALUES = {
@@ -51,15 +52,21 @@ def define_env(env: Any) -> None:
             raise LookupError(f"no page for the plan {plan_id}")
         return target.url_relative_to(page.file)
 
+    def raw_html(html: str) -> str:
+        """`html` as a block Python-Markdown passes through without parsing it (hooks/plan_pages.py),
+        or as it is when the hooks are not there."""
+        blocks = env.conf.get(RAW_HTML_KEY)
+        return blocks.hold(html) if blocks is not None else html
+
     @env.macro
     def portfolio_table() -> str:
         """Every plan: sortable, filterable by status, type and client (assets/javascripts/portfolio.js)."""
-        return render("portfolio_table.html", **table_view(rows(), plan_url))
+        return raw_html(render("portfolio_table.html", **table_view(rows(), plan_url)))
 
     @env.macro
     def portfolio_charts(limit: int = TIMELINE_LIMIT) -> str:
         """How many plans stand at each status, and the plans that have a start date on a timeline."""
-        return render("charts.html", status=status_view(rows()), timeline=timeline_view(rows(), limit))
+        return raw_html(render("charts.html", status=status_view(rows()), timeline=timeline_view(rows(), limit)))
 
     @env.macro
     def field_reference() -> str:
