@@ -59,7 +59,8 @@ def start_html_exports(exports: Sequence[HtmlExport], *, workers: int | None = N
     import multiprocessing
 
     # forkserver: the build may run threads (`mkdocs serve`), which fork does not copy safely.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_lower_priority)
     size = max(1, len(exports) // (workers * 4))
     futures = [pool.submit(write_html_exports, exports[i : i + size]) for i in range(0, len(exports), size)]
     return PendingExports(pool, futures)
@@ -76,6 +77,14 @@ def write_html_exports(exports: Sequence[HtmlExport]) -> None:
             raise ValueError(f"{export.source} no longer loads; build again")
         export.target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(export.target, export_html(plan, export.context))
+
+
+def _lower_priority() -> None:
+    """Workers yield to the build: they fill the idle core, and do not take the build's when it needs it."""
+    try:
+        os.nice(10)
+    except OSError:  # pragma: no cover - not allowed here; run at the same priority
+        pass
 
 
 def _cores() -> int:
