@@ -48,8 +48,10 @@ def require_browser() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(request: pytest.FixtureRequest):
+    # Per module, not per session: a running sync Playwright owns an event loop, and the export tests
+    # and the PDF exporter start Playwright of their own, which cannot run while another is alive.
     require_browser()
     if "browser" not in _session:
         from playwright.sync_api import sync_playwright
