@@ -18,10 +18,11 @@ from typing import Any, Callable, NamedTuple
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from planbook import schema
 from planbook.findings import RULES
-from planbook.portfolio import PortfolioRow, load_portfolio
+from planbook.portfolio import Portfolio, PortfolioRow, load_portfolio, process_memo
 from planbook.render import STATUS_LABELS, TYPE_LABELS, phase_schedule
 
 PROJECTS_DIR = "projects"
@@ -41,9 +42,6 @@ _TYPE_NAMES = {"string": "text", "integer": "whole number", "number": "number", 
 def define_env(env: Any) -> None:
     root = Path(env.project_dir)
 
-    def rows() -> list[PortfolioRow]:
-        return load_portfolio(root / PROJECTS_DIR, reuse=True).rows
-
     def plan_url(plan_id: str) -> str:
         """The plan page's address relative to the page being rendered."""
         files, page = env.variables["files"], env.page
@@ -61,12 +59,16 @@ def define_env(env: Any) -> None:
     @env.macro
     def portfolio_table() -> str:
         """Every plan: sortable, filterable by status, type and client (assets/javascripts/portfolio.js)."""
-        return raw_html(render("portfolio_table.html", **table_view(rows(), plan_url)))
+        folio = load_portfolio(root / PROJECTS_DIR, reuse=True)
+        view = table_view(folio.rows, plan_url)
+        return raw_html(render("portfolio_table.html", row_html=row_html(folio, view["rows"]), **view))
 
     @env.macro
     def portfolio_charts(limit: int = TIMELINE_LIMIT) -> str:
         """How many plans stand at each status, and the plans that have a start date on a timeline."""
-        return raw_html(render("charts.html", status=status_view(rows()), timeline=timeline_view(rows(), limit)))
+        folio = load_portfolio(root / PROJECTS_DIR, reuse=True)
+        timeline = timeline_view(folio.rows, limit, schedule_of=schedules(folio))
+        return raw_html(render("charts.html", status=status_view(folio.rows), timeline=timeline))
 
     @env.macro
     def field_reference() -> str:
@@ -107,6 +109,54 @@ def render(name: str, **context: Any) -> str:
 
 
 # -- the portfolio -----------------------------------------------------------------------------
+# `mkdocs serve` rebuilds the home page on every edit. A plan's table row and phase schedule are
+# kept (in `process_memo`, which outlives this module) under its file's modification time and size,
+# so a rebuild renders only the rows of the plans that changed.
+
+
+def row_html(folio: Portfolio, items: list[dict[str, Any]]) -> list[Markup]:
+    """Each table row's HTML (portfolio_row.html, autoescaped), reused while the plan, its last
+    commit, its address and the template stay the same."""
+    memo = process_memo("macros.portfolio_row")
+    template = _template_stamp("portfolio_row.html")
+    stamps = folio.stamp if len(folio.stamp) == len(items) else [None] * len(items)
+    fresh, out = {}, []
+    for stamp, item in zip(stamps, items):
+        row = item["row"]
+        key = (row.path, stamp, row.last_updated, item["url"], template)
+        html = memo.get(key) if stamp is not None else None
+        if html is None:
+            html = Markup(render("portfolio_row.html", item=item))
+        fresh[key] = html
+        out.append(html)
+    memo.clear()  # only the rows of this build: a deleted or edited plan's old row goes
+    memo.update(fresh)
+    return out
+
+
+def schedules(folio: Portfolio) -> Callable[[PortfolioRow], list[Any]]:
+    """`phase_schedule` of each plan, reused while its file stays the same."""
+    memo = process_memo("macros.phase_schedule")
+    stamp_of = dict(zip((str(path) for path in folio.files), folio.stamp)) if len(folio.stamp) == len(folio.files) else {}
+
+    def schedule_of(row: PortfolioRow) -> list[Any]:
+        plan = row.result.plan
+        if plan is None:
+            return []
+        key = (row.path, stamp_of.get(row.path))
+        if key[1] is None:
+            return phase_schedule(plan.data)
+        if key not in memo:
+            memo[key] = phase_schedule(plan.data)
+        return memo[key]
+
+    return schedule_of
+
+
+def _template_stamp(name: str) -> tuple[int, int]:
+    stat = Path(__file__).with_name("templates").joinpath(name).stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
 
 
 def status_order(status: str) -> int:
@@ -156,13 +206,17 @@ class TimelineBar(NamedTuple):  # not a dataclass: mkdocs-macros loads this file
     phases: list[tuple[str, dt.date, dt.date]]  # title, start, end
 
 
-def timeline_view(rows: list[PortfolioRow], limit: int) -> dict[str, Any]:
+def timeline_view(rows: list[PortfolioRow], limit: int, *,
+                  schedule_of: Callable[[PortfolioRow], list[Any]] | None = None) -> dict[str, Any]:
     """Bars for the plans with a start date: the `limit` that start last, in start order. Each bar
     is split into the plan's phases; the axis is marked at the start of each month."""
     bars = []
     for row in rows:
         plan = row.result.plan
-        schedule = phase_schedule(plan.data) if plan is not None and row.start_date else []
+        if plan is None or not row.start_date:
+            schedule = []
+        else:
+            schedule = schedule_of(row) if schedule_of is not None else phase_schedule(plan.data)
         if not schedule or schedule[0].start is None:
             continue
         phases = [(p.title, p.start, p.end) for p in schedule if p.start is not None and p.end is not None]

@@ -87,6 +87,17 @@ def portfolio_rows(files: Sequence[Path]) -> list[PortfolioRow]:
 # -- the portfolio of one site build -----------------------------------------------------------
 
 _checked: dict[Path, tuple[tuple[int, int], CheckResult]] = {}
+_memos: dict[str, dict[Any, Any]] = {}
+
+
+def process_memo(name: str) -> dict[Any, Any]:
+    """A dict by `name` that lives as long as the process.
+
+    `mkdocs serve` loads the site's hooks and macros afresh for every rebuild, so what they keep
+    in their own modules is lost; what they keep here lets a rebuild redo only the changed plans'
+    share of the portfolio. The caller chooses keys that change whenever the value would.
+    """
+    return _memos.setdefault(name, {})
 _last_loaded: dict[Path, "Portfolio"] = {}
 
 
@@ -124,10 +135,21 @@ class Portfolio:
 
     @functools.cached_property
     def rows(self) -> list[PortfolioRow]:
-        rows = []
+        # A plan's row is reused from the last build while its check result (kept by `checked`
+        # while the file is unchanged) and its last commit date are the same.
+        memo = process_memo("portfolio.rows")
+        rows, fresh = [], {}
         for path, result in zip(self.files, self.results):
             fact = self.facts.get(path)
-            rows.append(dataclasses.replace(row_for(result), last_updated=fact.date if fact else None))
+            date = fact.date if fact else None
+            kept = memo.get(path)
+            row = kept[2] if kept is not None and kept[0] is result and kept[1] == date else None
+            if row is None:
+                row = dataclasses.replace(row_for(result), last_updated=date)
+            fresh[path] = (result, date, row)
+            rows.append(row)
+        memo.clear()
+        memo.update(fresh)
         return rows
 
 
