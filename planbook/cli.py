@@ -180,20 +180,26 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_render(args: argparse.Namespace) -> int:
-    from planbook.history import last_changes
+def load_named_plan(name: str) -> tuple[Path, "Plan | None"]:  # noqa: F821 - imported lazily
+    """The plan `name` (an ID or a path), loaded; None after printing its findings when it cannot load."""
     from planbook.loader import LoadError, load_plan
-    from planbook.render import RenderContext, render_plan
 
-    path = resolve_plan(args.plan)
+    path = resolve_plan(name)
     loaded = load_plan(path)
     if isinstance(loaded, LoadError):
         for finding in loaded.findings:
             print(finding, file=sys.stderr)
+        return path, None
+    return path, loaded
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from planbook.render import git_context, render_plan
+
+    path, loaded = load_named_plan(args.plan)
+    if loaded is None:
         return EXIT_FINDINGS
-    facts = last_changes([path]).get(path.resolve())
-    context = RenderContext(version=facts.commit if facts else None, last_updated=facts.date if facts else None)
-    sys.stdout.write(render_plan(loaded, flavor=args.flavor, context=context))
+    sys.stdout.write(render_plan(loaded, flavor=args.flavor, context=git_context(path)))
     return EXIT_OK
 
 
@@ -224,15 +230,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from planbook.export import FORMATS, ExportError, export_plan, git_context
     from planbook.files import write_atomic
     from planbook.internal import marker_findings
-    from planbook.loader import LoadError, load_plan
 
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
     fmt = args.format or (suffix if suffix in FORMATS else "html")
-    path = resolve_plan(args.plan)
-    loaded = load_plan(path)
-    if isinstance(loaded, LoadError):
-        for finding in loaded.findings:
-            print(finding, file=sys.stderr)
+    path, loaded = load_named_plan(args.plan)
+    if loaded is None:
         return EXIT_FINDINGS
     for finding in marker_findings(loaded.path, loaded.notes, loaded.notes_line):
         print(f"{finding} (exported with that text left out)", file=sys.stderr)

@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import math
 import re
+from pathlib import Path
 from typing import Any, Literal
 
 from planbook import escape, schema
@@ -51,6 +52,14 @@ class ScheduledPhase:
     @property
     def end(self) -> dt.date | None:
         return None if self.start is None else self.start + dt.timedelta(days=self.days)
+
+
+def git_context(path: Path | str) -> RenderContext:
+    """Version and date from the last commit that changed the plan, for a render outside the site."""
+    from planbook.history import last_changes
+
+    facts = last_changes([Path(path)]).get(Path(path).resolve())
+    return RenderContext(version=facts.commit if facts else None, last_updated=facts.date if facts else None)
 
 
 def duration_days(text: object) -> int | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from planbook.export.document import build_document, git_context
+from planbook.export.document import build_document
+from planbook.render import git_context
 from planbook.export.errors import ExportError
 from planbook.export.to_html import export_html
 from planbook.export.to_markdown import export_markdown

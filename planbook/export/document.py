@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
 
 from planbook.loader import Plan
 from planbook.render import RenderContext, render_plan
@@ -79,11 +78,3 @@ def cover_of(plan: Plan, context: RenderContext) -> Cover:
         version=str(data.get("version") or context.version or "unversioned"),
         date=str(data.get("last_updated") or context.last_updated or dt.date.today().isoformat()),
     )
-
-
-def git_context(path: Path | str) -> RenderContext:
-    """Version and date from the last commit that changed the plan, as `planbook render` shows them."""
-    from planbook.history import last_changes
-
-    facts = last_changes([Path(path)]).get(Path(path).resolve())
-    return RenderContext(version=facts.commit if facts else None, last_updated=facts.date if facts else None)
