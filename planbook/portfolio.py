@@ -98,6 +98,8 @@ def process_memo(name: str) -> dict[Any, Any]:
     share of the portfolio. The caller chooses keys that change whenever the value would.
     """
     return _memos.setdefault(name, {})
+
+
 _last_loaded: dict[Path, "Portfolio"] = {}
 
 
