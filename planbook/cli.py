@@ -301,7 +301,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_placeholders(args: argparse.Namespace) -> int:
     from planbook.findings import Finding
-    from planbook.loader import display_path
+    from planbook.loader import display_path, positions_of
     from planbook.placeholders import find_leftovers
 
     found = 0
@@ -310,9 +310,8 @@ def cmd_placeholders(args: argparse.Namespace) -> int:
             text = Path(raw).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise UsageError(f"cannot read {raw}: {getattr(e, 'strerror', None) or e}") from None
-        for leftover in find_leftovers(text):
-            before = text[: leftover.offset]
-            line, column = before.count("\n") + 1, leftover.offset - (before.rfind("\n") + 1) + 1
+        leftovers = list(find_leftovers(text))
+        for leftover, (line, column) in zip(leftovers, positions_of(text, (lo.offset for lo in leftovers), 1)):
             if leftover.code == "PB202":
                 message = f"template block `{leftover.token}` is left in; remove it"
             else:

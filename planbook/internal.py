@@ -20,6 +20,7 @@ from typing import Iterator
 
 from planbook.escape import Markdown
 from planbook.findings import Finding
+from planbook.loader import positions_of
 
 TITLE = "Internal — not in client exports"
 # Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->` and `<!-- internal-only -->` all
@@ -107,8 +108,6 @@ def mark(text: Markdown, *, site: bool) -> Markdown:
 def marker_findings(path: str, notes: str, notes_line: int) -> Iterator[Finding]:
     """PB401 for each marker without its partner, at the marker's line and column in the file."""
     _, problems = split_notes(notes)
-    for problem in problems:
-        before = notes[: problem.offset]
-        line = notes_line + before.count("\n")
-        column = problem.offset - (before.rfind("\n") + 1) + 1
+    places = positions_of(notes, (problem.offset for problem in problems), notes_line)
+    for problem, (line, column) in zip(problems, places):
         yield Finding(path, line, column, "PB401", problem.message)
