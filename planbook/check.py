@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from planbook import internal, placeholders, schema
+from planbook import paths as paths_module
+from planbook.dates import describe_date_rule
 from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import FieldPath, LoadError, LoadResult, Plan, positions_of
@@ -56,13 +58,27 @@ def check_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[Check
 
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return [check_result(load_plan(path)) for path in paths]
-    from concurrent.futures import ProcessPoolExecutor
+        results = [check_result(load_plan(path)) for path in paths]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, len(paths) // (workers * 4))
-    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+        size = max(1, len(paths) // (workers * 4))
+        chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = [result for chunk in pool.map(_check_chunk, chunks) for result in chunk]
+    return with_collisions(paths, results)
+
+
+def with_collisions(paths: Sequence[Path], results: list[CheckResult]) -> list[CheckResult]:
+    """The results, with PB111 on each plan whose file name another's equals but for case."""
+    collisions = paths_module.case_collisions(paths)
+    for path, result in zip(paths, results):
+        others = collisions.get(Path(path))
+        if others:
+            names = ", ".join(one_line(other.name) for other in others)
+            result.findings = sorted({*result.findings, Finding(result.path, 1, 1, "PB111",
+                                      f"{names} differs from this file's name only by case; on macOS and Windows they are one file, so rename one")})
+    return results
 
 
 def _check_chunk(paths: list[Path]) -> list[CheckResult]:
@@ -82,12 +98,15 @@ def check_result(loaded: LoadResult) -> CheckResult:
 
 def check_plan(plan: Plan) -> CheckResult:
     findings: list[Finding] = []
-    valid = schema.is_valid(plan.data)
+    errors = schema.schema_errors(plan.data)
+    valid = not errors
     leftovers = list(placeholder_findings(plan))
     left_paths = {path for path, _ in leftovers}
     findings += [finding for _, finding in leftovers]
-    if not valid:
-        findings += schema_findings(plan, skip=left_paths)
+    if errors:
+        findings += schema_findings(plan, errors, skip=left_paths)
+    if plan.odd_numbers:
+        findings += _odd_number_findings(plan)
     findings += _identity_findings(plan)
     if "<!--" in plan.notes:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
@@ -198,18 +217,21 @@ def _walk(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
 # -- schema ------------------------------------------------------------------------------------
 
 
-def schema_findings(plan: Plan, skip: Iterable[FieldPath] = ()) -> list[Finding]:
+def schema_findings(plan: Plan, errors: Iterable[schema.SchemaError] | None = None, skip: Iterable[FieldPath] = ()) -> list[Finding]:
     """Detailed schema findings, at the line of the offending value. Values in `skip` already hold a
     placeholder finding, which says more than "must be a number" would."""
-    from jsonschema import Draft7Validator
-
     skipped = set(skip)
     findings = []
-    for error in Draft7Validator(schema.plan_schema()).iter_errors(plan.data):
-        path: FieldPath = tuple(error.absolute_path)
-        if path in skipped or placeholders.is_placeholder(error.instance):
+    for error in schema.schema_errors(plan.data) if errors is None else errors:
+        if error.path in skipped or (error.detail is not None and placeholders.is_placeholder(error.detail.instance)):
             continue
-        findings.extend(_explain(plan, error, path))
+        if error.detail is None:  # the fast validator's verdict, which the detailed one did not explain
+            line, column = plan.position(error.path)
+            name = _dotted(error.path) or "the front matter"
+            about = "" if schema.is_internal(error.path) else f": {one_line(error.message)}"
+            findings.append(Finding(plan.path, line, column, "PB105", f"`{name}` does not fit the schema{about}"))
+            continue
+        findings.extend(_explain(plan, error.detail, error.path))
     return findings
 
 
@@ -217,6 +239,8 @@ def _explain(plan: Plan, error: Any, path: FieldPath) -> Iterator[Finding]:
     name = _dotted(path) or "the front matter"
     kind = error.validator
     line, column = plan.position(path)
+    # Internal content (day rates, budgets) may be quoted by nothing: findings reach public CI logs.
+    private = schema.is_internal(path) or (kind == "additionalProperties" and schema.is_internal((*path, "")))
     if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         for key in error.instance:
@@ -224,7 +248,11 @@ def _explain(plan: Plan, error: Any, path: FieldPath) -> Iterator[Finding]:
                 continue
             key_line, key_column = plan.key_positions.get((*path, key), (line, column))
             where = f" in `{name}`" if path else ""
-            yield Finding(plan.path, key_line, key_column, "PB101", f"unknown field `{one_line(key)}`{where}{_did_you_mean(key, allowed)}")
+            if private:
+                message = f"a field{where} that the schema does not know; the fields there are: {', '.join(allowed)}"
+            else:
+                message = f"unknown field `{one_line(key)}`{where}{_did_you_mean(key, allowed)}"
+            yield Finding(plan.path, key_line, key_column, "PB101", message)
         return
     if kind == "required":
         missing = re.match(r"'(.+)' is a required property", error.message)
@@ -240,26 +268,70 @@ def _explain(plan: Plan, error: Any, path: FieldPath) -> Iterator[Finding]:
         got = _TYPE_NAMES.get(_json_type(error.instance), "something else")
         message = f"`{name}` must be {_TYPE_NAMES.get(expected, expected)}, not {got}"
         written = plan.yaml11.get(path)
-        if written is not None:
-            message += f"; YAML reads `{written}` as {error.instance!r}, so quote it: \"{written}\""
+        if written is not None and private:
+            message += "; YAML reads it as something other than text, so put it in quotes"
+        elif written is not None:
+            message += f"; YAML reads `{one_line(written)}` as {error.instance!r}, so quote it: \"{one_line(written)}\""
         elif expected == "string" and isinstance(error.instance, list):
             message += "; text that starts with `[` must be quoted"
         yield Finding(plan.path, line, column, "PB102", message)
         return
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
-        hint = _did_you_mean(str(error.instance), choices)
-        yield Finding(plan.path, line, column, "PB104", f"`{name}` cannot be {error.instance!r}{hint}; choose one of: {', '.join(choices)}")
+        shown = "this value" if private else one_line(repr(error.instance))
+        hint = "" if private else _did_you_mean(str(error.instance), choices)
+        yield Finding(plan.path, line, column, "PB104", f"`{name}` cannot be {shown}{hint}; choose one of: {', '.join(choices)}")
         return
     field = schema.field_for(path)
-    yield Finding(plan.path, line, column, "PB105", f"`{name}`: {_format_message(error, field)}")
+    message = _format_message(error, field) if not private else _private_message(error)
+    yield Finding(plan.path, line, column, "PB105", f"`{name}`: {message}")
+
+
+def _private_message(error: Any) -> str:
+    if error.validator == "maxLength":
+        return f"is {len(error.instance):,} characters long; at most {error.validator_value} are allowed"
+    return f"does not fit the schema's `{error.validator}` rule"
+
+
+#: How YAML 1.1 reads numbers that are not plain decimals, for PB105.
+_ODD_NUMBER = [
+    (re.compile(r"[-+]?0[0-7_]+"), "an octal number: drop the leading zero"),
+    (re.compile(r"[-+]?0[xX][0-9a-fA-F_]+"), "a hexadecimal number: write it in decimal digits"),
+    (re.compile(r"[-+]?0[bB][01_]+"), "a binary number: write it in decimal digits"),
+    (re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"), "a number in base 60 (minutes and seconds): write the number you mean"),
+    (re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"), "not a number anyone can reach: write a number such as 99.5"),
+]
+
+
+def _odd_number_findings(plan: Plan) -> Iterator[Finding]:
+    """PB105 for numbers YAML reads another way than they read (`012` is 10, `1:30` is 90, `.nan`). A
+    field that wants text already has its PB102, with the same hint."""
+    for path, written in plan.odd_numbers.items():
+        field = schema.field_for(path)
+        if field is None or field.type not in ("integer", "number"):
+            continue
+        line, column = plan.position(path)
+        why = next((why for pattern, why in _ODD_NUMBER if pattern.fullmatch(written)), "write it in plain decimal digits")
+        if schema.is_internal(path):
+            yield Finding(plan.path, line, column, "PB105", f"`{_dotted(path)}`: a number YAML reads another way than it is written; {why}")
+            continue
+        value = _value_at(plan.data, path)
+        yield Finding(plan.path, line, column, "PB105", f"`{_dotted(path)}`: YAML reads `{one_line(written)}` as {value!r}, {why}")
+
+
+def _value_at(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _format_message(error: Any, field: schema.Field | None) -> str:
     kind, limit = error.validator, error.validator_value
+    if kind == "format" and limit == "date":
+        return f"{one_line(repr(error.instance))} is not {describe_date_rule()}"
     if kind == "pattern":
         about = field.description if field else f"the pattern {limit}"
-        return f"{error.instance!r} is not in the expected form: {about}"
+        return f"{one_line(repr(error.instance))} is not in the expected form: {about}"
     if kind in ("minimum", "maximum"):
         return f"{error.instance} is {'below' if kind == 'minimum' else 'above'} the {kind} of {limit}"
     if kind == "minItems":
@@ -270,7 +342,7 @@ def _format_message(error: Any, field: schema.Field | None) -> str:
         return f"is {len(error.instance):,} characters long; at most {limit} are allowed"
     if kind == "uniqueItems":
         return "lists the same item twice"
-    return error.message
+    return one_line(error.message)
 
 
 def _json_type(value: Any) -> str:
@@ -308,7 +380,10 @@ def _identity_findings(plan: Plan) -> Iterator[Finding]:
     stem = Path(plan.path).stem
     if isinstance(plan_id, str) and not placeholders.is_placeholder(plan_id) and plan_id != stem:
         line, column = plan.position(("id",))
-        yield Finding(plan.path, line, column, "PB106", f"`id` is {plan_id!r} but the file is {stem}.md; rename one so they match")
+        yield Finding(plan.path, line, column, "PB106", f"`id` is {one_line(repr(plan_id))} but the file is {one_line(stem)}.md; rename one so they match")
+    reserved = paths_module.name_problem(stem)
+    if reserved is not None:
+        yield Finding(plan.path, 1, 1, reserved.code, reserved.message)
     types = plan.data.get("types")
     phases = plan.data.get("phases")
     development = phases.get("development") if isinstance(phases, dict) else None

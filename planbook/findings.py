@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
+from planbook.escape import one_line
+
 Severity = Literal["error", "warning"]
 
 
@@ -31,6 +33,7 @@ RULES: dict[str, Rule] = {
         Rule("PB009", "yaml-tag", "error", "A YAML tag such as `!!python/object` is not allowed."),
         Rule("PB010", "not-a-mapping", "error", "The front matter must be a mapping of field names to values."),
         Rule("PB011", "too-complex", "error", "The front matter nests too deeply or holds too many values."),
+        Rule("PB012", "outside-repository", "error", "The plan is a symbolic link to a file outside the repository, which would publish it."),
         # PB1xx: the front matter does not fit the schema.
         Rule("PB101", "unknown-field", "error", "A field the schema does not know; a typo would otherwise drop its value."),
         Rule("PB102", "wrong-type", "error", "A value of the wrong type."),
@@ -41,6 +44,8 @@ RULES: dict[str, Rule] = {
         Rule("PB107", "task-for-other-type", "warning", "A task of an integration type the plan does not have; it is not shown."),
         Rule("PB108", "relative-link", "error", "A relative link in the notes: the site has no page there, so the strict build would fail."),
         Rule("PB109", "notes-too-large", "error", "The notes are over 64 KiB, or hold over 2,000 `[` outside code: Markdown's time grows with their square."),
+        Rule("PB110", "reserved-name", "error", "The file is named `index` or `README`, which MkDocs gives the folder's own page."),
+        Rule("PB111", "case-collision", "error", "Another plan's file name differs from this one only by case: one file on macOS and Windows."),
         # PB2xx: placeholders left from the template.
         Rule("PB201", "placeholder", "error", "A `[PLACEHOLDER]` from the template is left unfilled."),
         Rule("PB202", "template-block", "error", "A `{{#if …}}` or `{{/if}}` line from the template is left in."),
@@ -73,7 +78,9 @@ class Finding:
         return RULES[self.code].severity
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        """The finding as one line for a terminal or a log: a file name or a message holding a line
+        break or an escape sequence cannot start a line of its own there or drive the terminal."""
+        return one_line(f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {

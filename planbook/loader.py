@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import json
+import math
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
 
@@ -26,6 +30,7 @@ import yaml
 
 from planbook.escape import one_line
 from planbook.findings import Finding
+from planbook.paths import plan_file_problem, repository_root
 
 try:  # libyaml is about 9x faster; pure Python is the fallback.
     from yaml import CSafeLoader as _Loader
@@ -49,6 +54,7 @@ _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 # What YAML refuses to read raw (its reader's error gives no line, and libyaml counts its offset in bytes).
 _NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -59,6 +65,13 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _SCALAR_TAGS = {_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP}
 _constructor = yaml.constructor.SafeConstructor()
+# Scalars the fast path and the careful path read alike; anything else is judged by the careful path.
+_YAML11_BOOLS = dict(yaml.constructor.SafeConstructor.bool_values)
+_PLAIN_BOOLS = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# Python refuses to read integers longer than this (sys.get_int_max_str_digits); no plan needs one.
+_MAX_DIGITS = 4_300
 
 
 @dataclasses.dataclass
@@ -70,6 +83,10 @@ class Plan:
     in `yaml_text`, for pointing inside a long value. `yaml11` maps paths whose value YAML 1.1 read
     as something other than text (`no`, `on`, `1:20`, `012`) to the text as written. All four are
     worked out on first use.
+
+    `odd_numbers` maps the paths of numbers not written as plain decimals (`012` is octal 10, `1:30`
+    is 90, `.nan`) to the text as written, so that check can say so instead of keeping a value the
+    author did not mean. The fast path takes no such number, so it is known without a second parse.
     """
 
     path: str
@@ -79,6 +96,7 @@ class Plan:
     notes_line: int
     source: str
     yaml_first_line: int = 2
+    odd_numbers: dict[FieldPath, str] = dataclasses.field(default_factory=dict)
     _details: "_Builder | None" = dataclasses.field(default=None, repr=False, compare=False)
 
     def _built(self) -> "_Builder":
@@ -178,24 +196,55 @@ def display_path(path: Path | str) -> str:
     p = Path(path)
     if not p.is_absolute():
         return p.as_posix()
+    here = Path.cwd()
     try:
-        return p.relative_to(Path.cwd()).as_posix()
+        return p.relative_to(here).as_posix()
     except ValueError:
-        return p.as_posix()
+        pass
+    top = repository_root(here)  # run from a subfolder: `../projects/X.md`, as the shell would take it
+    if top is not None and p.is_relative_to(top):
+        return Path(os.path.relpath(p, here)).as_posix()
+    return p.as_posix()
 
 
 def load_plan(path: Path | str, *, text: str | bytes | None = None) -> LoadResult:
-    """Load `path`, or `text` given for it (bytes from git, say). Never raises on bad content."""
+    """Load `path`, or `text` given for it (bytes from git, say). Never raises on bad content.
+
+    A file on disk must pass `planbook.paths.plan_file_problem` (a regular file, or a link that stays
+    inside the repository), and is read no further than the size limit.
+    """
     shown = display_path(path)
     try:
-        raw = Path(path).read_bytes() if text is None else text
-    except OSError as e:
-        return LoadError(shown, [Finding(shown, 1, 1, "PB001", f"cannot read the file: {e.strerror or e}")])
-    try:
+        raw = _read_bounded(Path(path)) if text is None else text
         return _load(shown, raw)
     except _Refused as e:
         line, column = e.position
         return LoadError(shown, [Finding(shown, line, column, e.code, e.message)])
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, or _Refused: not a plan file here (paths policy), unreadable, or too large.
+
+    The size is checked before anything is read, and the read stops one byte past the limit, so a
+    400 MB file costs nothing. Non-blocking, so that a FIFO named as a plan cannot hang the check.
+    """
+    problem = plan_file_problem(path)
+    if problem is not None:
+        raise _Refused(problem.code, problem.message, (1, 1))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise _Refused("PB001", f"cannot read the file: {e.strerror or e}", (1, 1)) from e
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Refused("PB001", "not a regular file; a plan is a Markdown file", (1, 1))
+        if info.st_size > MAX_FILE_BYTES:
+            raise _Refused("PB002", f"the file is {info.st_size:,} bytes; a plan may be at most {MAX_FILE_BYTES:,}", (1, 1))
+        try:
+            return handle.read(MAX_FILE_BYTES + 1)
+        except OSError as e:
+            raise _Refused("PB001", f"cannot read the file: {e.strerror or e}", (1, 1)) from e
 
 
 def _load(shown: str, raw: str | bytes) -> Plan:
@@ -227,6 +276,7 @@ def _load(shown: str, raw: str | bytes) -> Plan:
     return Plan(
         path=shown,
         data=data,
+        odd_numbers=dict(builder.odd_numbers) if builder is not None else {},
         _details=builder,
         yaml_text=yaml_text,
         notes=notes,
@@ -324,10 +374,18 @@ class _NotSimple(Exception):
 
 
 class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
-    """libyaml and the safe constructor, refusing duplicate keys and keeping dates as text."""
+    """libyaml and the safe constructor, refusing duplicate keys and keeping dates as text.
+
+    It takes only what the careful path would build the same way: the standard tags, text as
+    written, `true`/`false`, and numbers in plain decimals. Anything else (`!!binary`, `!!set`, an
+    explicit `!!int "abc"`, `012`, `yes`, `.nan`) goes to the careful path, which says what is wrong.
+    """
+
+    yaml_constructors: dict[Any, Any] = {}
+    yaml_multi_constructors: dict[Any, Any] = {}
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
             raise _NotSimple
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -336,15 +394,46 @@ class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
             mapping[key_node.value] = self.construct_object(value_node, deep=deep)
         return mapping
 
+    def construct_sequence(self, node: yaml.Node, deep: bool = False) -> list[Any]:
+        if not isinstance(node, yaml.SequenceNode) or node.tag != _SEQ:
+            raise _NotSimple
+        return [self.construct_object(child, deep=deep) for child in node.value]
 
-_FastLoader.add_constructor(_TIMESTAMP, lambda loader, node: node.value)
+    def construct_plain_scalar(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            raise _NotSimple
+        tag, text = node.tag, node.value
+        if tag in (_STR, _TIMESTAMP):
+            return text  # dates stay as written: `2026-01-05`, not a datetime
+        if tag == _NULL:
+            return None
+        if tag == _BOOL and text in _PLAIN_BOOLS:
+            return _PLAIN_BOOLS[text]
+        if tag == _INT and _PLAIN_INT.fullmatch(text) and len(text) <= _MAX_DIGITS:
+            return int(text)
+        if tag == _FLOAT and _PLAIN_FLOAT.fullmatch(text) and len(text) <= _MAX_DIGITS:
+            value = float(text)
+            if math.isfinite(value):
+                return value
+        raise _NotSimple
+
+
+def _refuse_other(loader: _FastLoader, node: yaml.Node) -> Any:
+    raise _NotSimple
+
+
+for _tag in _SCALAR_TAGS:
+    _FastLoader.add_constructor(_tag, _FastLoader.construct_plain_scalar)
+_FastLoader.add_constructor(_SEQ, _FastLoader.construct_sequence)
+_FastLoader.add_constructor(_MAP, _FastLoader.construct_mapping)
+_FastLoader.add_constructor(None, _refuse_other)
 
 
 def _fast_load(yaml_text: str) -> dict[str, Any] | None:
     """The values by the fast path, or None when the careful path must decide."""
     try:
         data = yaml.load(yaml_text, Loader=_FastLoader)
-    except (yaml.YAMLError, _NotSimple):
+    except (yaml.YAMLError, _NotSimple, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not _within_limits(data):
         return None
@@ -394,6 +483,7 @@ class _Builder:
         self.key_positions: dict[FieldPath, Position] = {}
         self.yaml11: dict[FieldPath, str] = {}
         self.spans: dict[FieldPath, tuple[int, int]] = {}
+        self.odd_numbers: dict[FieldPath, str] = {}
         self.count = 0
         self._seen: set[int] = set()
 
@@ -432,26 +522,43 @@ class _Builder:
 
     def _require_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            raise _Refused("PB009", f"the YAML tag `{one_line(node.tag)}` is not allowed; plans hold plain data only", self._at(node.start_mark))
+            raise _Refused("PB009", f"the YAML tag `{tag_name(node.tag)}` is not allowed; plans hold plain data only", self._at(node.start_mark))
 
     def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
         tag = node.tag
         if tag not in _SCALAR_TAGS:
-            raise _Refused("PB009", f"the YAML tag `{one_line(tag)}` is not allowed; plans hold plain data only", self._at(node.start_mark))
+            raise _Refused("PB009", f"the YAML tag `{tag_name(tag)}` is not allowed; plans hold plain data only", self._at(node.start_mark))
         text = node.value
         if tag == _STR or tag == _TIMESTAMP:
             return text  # dates stay as written: `2026-01-05`, not a datetime
         if tag == _NULL:
             return None
         if tag == _BOOL:
-            if text.lower() not in ("true", "false"):
+            value = _YAML11_BOOLS.get(text.lower())
+            if value is None:  # only an explicit tag gets here: `!!bool "maybe"`
+                raise self._not_a(node, "true or false")
+            if text not in _PLAIN_BOOLS:
                 self.yaml11[path] = text
-            return _constructor.construct_yaml_bool(node)
-        if ":" in text or (tag == _INT and re.match(r"^[-+]?0[0-7_]+$", text)):
-            self.yaml11[path] = text  # sexagesimal `1:20` is 80; `012` is octal 10
+            return value
+        plain = _PLAIN_INT if tag == _INT else _PLAIN_FLOAT
+        if len(text) > _MAX_DIGITS:
+            raise _Refused("PB006", f"a number {len(text):,} characters long; no plan field holds a number of more than {_MAX_DIGITS:,} digits",
+                           self._at(node.start_mark))
         try:
-            if tag == _INT:
-                return _constructor.construct_yaml_int(node)
-            return _constructor.construct_yaml_float(node)
-        except ValueError as e:  # pragma: no cover - the resolver only tags well-formed numbers
-            raise _Refused("PB006", f"invalid number `{text}`", self._at(node.start_mark)) from e
+            value = _constructor.construct_yaml_int(node) if tag == _INT else _constructor.construct_yaml_float(node)
+        except (ValueError, IndexError, OverflowError) as e:  # only an explicit tag gets here: `!!int "abc"`
+            raise self._not_a(node, "a whole number" if tag == _INT else "a number") from e
+        if not plain.fullmatch(text) or not math.isfinite(value):
+            self.yaml11[path] = text  # sexagesimal `1:20` is 80; `012` is octal 10; `.nan`
+            self.odd_numbers[path] = text
+        return value
+
+    def _not_a(self, node: yaml.ScalarNode, what: str) -> _Refused:
+        shown = one_line(json.dumps(node.value[:40], ensure_ascii=False))
+        return _Refused("PB009", f"the YAML tag `{tag_name(node.tag)}` says {shown} is {what}, and it is not; remove the tag",
+                        self._at(node.start_mark))
+
+
+def tag_name(tag: str) -> str:
+    """A tag as a plan's author writes it: `!!int` for `tag:yaml.org,2002:int`; escaped for one line."""
+    return one_line("!!" + tag.removeprefix(_YAML_TAG_PREFIX) if tag.startswith(_YAML_TAG_PREFIX) else tag)

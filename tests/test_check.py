@@ -244,7 +244,7 @@ def test_usage_errors_exit_2(tmp_path, capsys, monkeypatch):
     assert main(["check", "nope.md"]) == 2
     assert "no such file or folder: nope.md" in capsys.readouterr().err
     assert main(["check"]) == 2
-    assert "no projects/ folder here" in capsys.readouterr().err
+    assert "no projects/ folder in" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--format", "xml"])
     assert exit_info.value.code == 2

@@ -25,7 +25,7 @@ MALFORMED = [
     ("invalid-yaml", b'---\nid: "X-1"\nname: [unclosed\n---\n', "4:1: PB006 invalid YAML: "),
     ("duplicate-key", b'---\nid: "X-1"\nname: one\nname: two\n---\n', "4:1: PB007 duplicate key `name` (first at line 3); YAML would silently keep only the last"),
     ("alias", b'---\nid: &a "X-1"\nname: *a\n---\n', "2:5: PB008 anchor `&a`: YAML anchors are not allowed; remove it"),
-    ("python-tag", b'---\nid: !!python/object/apply:os.system ["echo pwned"]\n---\n', "2:5: PB009 the YAML tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed; plans hold plain data only"),
+    ("python-tag", b'---\nid: !!python/object/apply:os.system ["echo pwned"]\n---\n', "2:5: PB009 the YAML tag `!!python/object/apply:os.system` is not allowed; plans hold plain data only"),
     ("missing-front-matter", b"# Just a heading\n\nid: X\n", "1:1: PB004 no front matter: the first line must be `---`, then the plan's fields, then `---`"),
     ("unterminated-front-matter", b'---\nid: "X-1"\nname: n\n', "1:1: PB005 the front matter opened here is never closed: add a `---` line after the last field"),
     ("list-not-mapping", b"---\n- id\n- name\n---\n", "2:1: PB010 the front matter is a list; it must be a mapping of field names to values"),

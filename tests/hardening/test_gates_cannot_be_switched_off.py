@@ -1,0 +1,124 @@
+"""Class 2 of the trust issue: gates that can be switched off.
+
+The fast validator's verdict is the one definition of valid; the detailed validator only explains it,
+with the same format functions, and if ever it finds nothing to say, the fast one's error stands. So
+no invalid plan passes with no finding and skips its gates. And numbers YAML reads another way than
+they are written (`012` is 10) get a finding instead of a silent value.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import PROJECTS
+from planbook import schema
+from planbook.check import check_result
+from planbook.loader import Plan, load_plan
+from strategies import BASE, PROFILE, changes, swapped
+
+SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
+
+
+def with_line(pattern: str, replacement: str, text: str = SAMPLE) -> str:
+    changed, count = re.subn(pattern, replacement, text, count=1, flags=re.M)
+    assert count == 1, pattern
+    return changed
+
+
+def finding_codes(text: str) -> list[tuple[str, int]]:
+    loaded = load_plan("projects/NORTHWIND-001.md", text=text)
+    assert isinstance(loaded, Plan)
+    result = check_result(loaded)
+    return [(finding.code, finding.line) for finding in result.findings if finding.severity == "error"]
+
+
+@pytest.mark.parametrize("date", ["2026-02-30", "2026-13-01", "2026-04-31", "9999-12-01", "0001-01-01", "2026-1-05"])
+@pytest.mark.parametrize("field", ["start_date", "last_updated"])
+def test_a_date_that_is_no_day_fails_the_check_at_its_line(date: str, field: str) -> None:
+    text = with_line(r"^start_date:.*$", f'{field}: "{date}"')
+    line = text.splitlines().index(f'{field}: "{date}"') + 1
+    assert ("PB105", line) in finding_codes(text)
+
+
+def test_a_complete_plan_with_nothing_done_cannot_pass_by_a_bad_date() -> None:
+    # The attack: status `complete`, every task undone, and a date the detailed validator did not
+    # explain. The verdict must be "fails", with the gate's own findings too once the date is mended.
+    text = with_line(r"^status:.*$", "status: complete")
+    text = re.sub(r": true\b", ": false", text)
+    codes = {code for code, _ in finding_codes(with_line(r"^start_date:.*$", 'start_date: "2026-02-30"', text))}
+    assert "PB105" in codes
+    assert "PB302" in {code for code, _ in finding_codes(text)}
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [("012", "octal"), ("030", "octal"), ("1:30", "base 60"), ("0x1F", "hexadecimal"), ("0b11", "binary"),
+     ("1_000", "decimal digits"), (".nan", "not a number"), (".inf", "not a number"), ("-.inf", "not a number")],
+)
+@pytest.mark.parametrize("field", ["confidence", "  target_success_rate", "    stabilization_days"])
+def test_numbers_yaml_reads_another_way_get_a_finding(written: str, why: str, field: str) -> None:
+    text = with_line(rf"^{field}:.*$", f"{field}: {written}")
+    loaded = load_plan("projects/NORTHWIND-001.md", text=text)
+    assert isinstance(loaded, Plan)
+    result = check_result(loaded)
+    line = text.splitlines().index(f"{field}: {written}") + 1
+    found = [finding for finding in result.findings if finding.line == line]
+    assert found and not result.ok, (written, field, [str(f) for f in result.findings])
+    assert any(why in finding.message and written.lstrip("-") in finding.message for finding in found), [str(f) for f in found]
+
+
+@pytest.mark.parametrize("written", ["12", "+7", "99.5", "1.0e+2", "0", "0.5", "-0"])
+def test_plain_numbers_stay_silent(written: str) -> None:
+    text = with_line(r"^  target_success_rate:.*$", f"  target_success_rate: {written}")
+    assert finding_codes(text) == [] or all(code != "PB105" for code, _ in finding_codes(text))
+
+
+def test_every_invalid_verdict_comes_with_a_finding_even_when_the_detailed_validator_is_silent(monkeypatch) -> None:
+    # Should the two libraries ever read the schema differently, the fast one's error stands.
+    class Silent:
+        def iter_errors(self, data):
+            return iter(())
+
+    monkeypatch.setattr(schema, "detailed_validator", lambda: Silent())
+    errors = schema.schema_errors({**BASE, "start_date": "2026-02-30"})
+    assert [(error.path, error.keyword) for error in errors] == [(("start_date",), "format")]
+
+
+dates = st.one_of(
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
+    st.text(max_size=12),
+)
+numbers = st.one_of(st.integers(-(10**6), 10**6), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), dates)
+targeted = st.lists(st.tuples(st.sampled_from([("start_date",), ("last_updated",), ("confidence",),
+                                               ("monitoring", "target_success_rate"), ("phases", "support", "stabilization_days"),
+                                               ("phases", "discovery", "duration")]),
+                              st.one_of(dates, numbers)), min_size=1, max_size=3)
+
+
+@PROFILE
+@given(st.one_of(changes, targeted))
+def test_the_two_validators_agree_and_every_invalid_plan_has_an_error_finding(swaps) -> None:
+    data = swapped(swaps)
+    fast = schema.is_valid(data)
+    detailed = not any(True for _ in schema.detailed_validator().iter_errors(copy.deepcopy(data)))
+    assert fast == detailed, (swaps, [e.message for e in schema.detailed_validator().iter_errors(data)])
+    try:
+        text = "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
+    except yaml.YAMLError:
+        return
+    loaded = load_plan("X.md", text=text)
+    if not isinstance(loaded, Plan):
+        return
+    result = check_result(loaded)
+    if not schema.is_valid(loaded.data):
+        assert not result.ok and result.completeness is None
+    if result.ok:
+        assert result.completeness is not None

@@ -1,0 +1,155 @@
+"""Class 3 of the trust issue: tracebacks from one-line inputs.
+
+Every input here is one line of front matter. Each gets a finding from `planbook check` (exit 1),
+never a traceback; and once it is committed and then fixed, the bad version in git history breaks
+neither `history`, nor `diff`, nor a strict site build. A draft holding a value of the wrong type, or
+a date at the end of the calendar, renders and exports.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import PROJECTS, ROOT
+from hostile import base_data
+from planbook import schema
+from planbook.check import check_result
+from planbook.export import export_plan
+from planbook.loader import Plan, load_plan
+from planbook.render import render_plan
+from planbook.scaffold import scaffold
+
+sys.path.insert(0, str(ROOT / "tests" / "site"))
+from sitebuild import SiteProject  # noqa: E402
+
+SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
+ONE_LINERS = {
+    "int-tag-on-text": 'confidence: !!int "abc"',
+    "bool-tag-on-text": 'confidence: !!bool "maybe"',
+    "float-tag-on-text": 'confidence: !!float "x"',
+    "int-tag-on-nothing": 'confidence: !!int ""',
+    "int-past-python-limit": "confidence: " + "9" * 5000,
+    "float-past-python-limit": "confidence: 1." + "9" * 5000,
+    "binary-tag": "name: !!binary aGVsbG8=",
+    "set-tag": "name: !!set {a, b}",
+    "omap-tag": "name: !!omap [{a: 1}]",
+    "timestamp-tag-on-text": 'start_date: !!timestamp "soon"',
+    "date-at-the-end-of-time": 'start_date: "9999-12-31"',
+    "date-before-time": 'start_date: "0001-01-01"',
+    "list-field-a-number": "    edge_cases: -1",
+}
+
+
+def one_liner(name: str) -> str:
+    line = ONE_LINERS[name]
+    key = line.split(":")[0]
+    changed, count = re.subn(rf"^{re.escape(key)}:.*(\n\s+- .*)*$", line, SAMPLE, count=1, flags=re.M)
+    assert count == 1, name
+    return changed
+
+
+def run(*args: str, cwd) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", sorted(ONE_LINERS))
+def test_check_gives_a_finding_never_a_traceback(tmp_path, name: str) -> None:
+    path = tmp_path / "projects" / "NORTHWIND-001.md"
+    path.parent.mkdir()
+    path.write_text(one_liner(name), encoding="utf-8")
+    done = run("check", str(path), cwd=tmp_path)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and done.stderr == ""
+    assert re.search(r":\d+:\d+: PB\d{3} ", done.stdout), done.stdout
+
+
+@pytest.mark.parametrize("name", ["int-tag-on-text", "bool-tag-on-text", "int-past-python-limit", "date-at-the-end-of-time",
+                                  "list-field-a-number", "binary-tag"])
+def test_a_bad_version_in_git_history_breaks_nothing(tmp_path, name: str) -> None:
+    project = SiteProject(tmp_path / "project")
+    project.add_samples()
+    project.commit("Add the samples")
+    project.add_plan("NORTHWIND-001", one_liner(name))
+    project.commit("A bad edit")
+    project.add_plan("NORTHWIND-001", SAMPLE)
+    project.commit("Fix it")
+
+    history = run("history", "NORTHWIND-001", cwd=project.path)
+    assert history.returncode == 0 and "Traceback" not in history.stderr, history.stderr
+    rows = history.stdout.splitlines()[1:]
+    assert len(rows) == 3 and rows[1].split()[-1] == "—", rows  # the bad version is a row of its own: not valid
+    for revisions in (["HEAD~2", "HEAD~1"], ["HEAD~1", "HEAD"], ["HEAD~2", "HEAD"]):
+        diff = run("diff", *revisions, "--format", "markdown", cwd=project.path)
+        assert diff.returncode == 0 and "Traceback" not in diff.stderr, diff.stderr
+    build = project.build()
+    assert build.ok and "Traceback" not in build.output, build.output
+    page = build.plan_page("NORTHWIND-001")
+    assert page.count("<tr>") >= 3  # the history table, bad version included
+
+
+def test_a_strict_build_refuses_a_bad_plan_with_checks_lines_not_a_traceback(tmp_path) -> None:
+    project = SiteProject(tmp_path / "project")
+    project.add_plan("NORTHWIND-001", one_liner("int-tag-on-text"))
+    project.commit("A bad plan")
+    build = project.build()
+    assert not build.ok and "Traceback" not in build.output
+    assert re.search(r"projects/NORTHWIND-001\.md:\d+:\d+: PB009 ", build.output), build.output
+
+
+# One of each shape a YAML value can take where another belongs.
+WRONG_VALUES = [-1, 3.5, True, None, "", [], [1], {"a": [1]}, [{"a": None}], 10**20]
+
+
+def drafts() -> list[tuple[str, dict]]:
+    """A complete plan with every optional field, and a scaffold of every type with a migration: each
+    a draft to break."""
+    bases = [("full", base_data())]
+    scaffolded = load_plan("SCAFFOLD.md", text=scaffold("SCAFFOLD", types=["accounting", "marketing", "fulfillment"], migration=True))
+    assert isinstance(scaffolded, Plan)
+    bases.append(("scaffold", scaffolded.data))
+    return bases
+
+
+def field_paths(data: dict) -> list[tuple]:
+    paths = []
+    for field in schema.iter_fields():
+        path = tuple(0 if part == schema.ITEM else part for part in field.path)
+        node = data
+        try:
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize(("base_name", "base"), drafts(), ids=[name for name, _ in drafts()])
+def test_a_draft_with_any_wrong_type_anywhere_renders_and_exports(base_name: str, base: dict) -> None:
+    # Every field, every kind of wrong value: through check, both renders and the two exports that
+    # need no browser. What a draft holds is shown as it stands, or as the template's placeholder.
+    failures = []
+    for path in field_paths(base):
+        for value in WRONG_VALUES:
+            data = copy.deepcopy(base)
+            node = data
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = value
+            plan = Plan(path="projects/X.md", data=data, yaml_text=yaml.safe_dump(data, allow_unicode=True), notes="Notes.",
+                        notes_line=200, source="")
+            for step, call in (("check", lambda: check_result(plan)), ("markdown", lambda: render_plan(plan)),
+                               ("site", lambda: render_plan(plan, flavor="site")),
+                               ("html", lambda: export_plan(plan, "html")), ("md", lambda: export_plan(plan, "md"))):
+                try:
+                    call()
+                except Exception as e:  # noqa: BLE001 - the test collects every crash, then fails on them
+                    failures.append((step, path, repr(value), f"{type(e).__name__}: {e}"))
+    assert failures == [], failures[:5]
