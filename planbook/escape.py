@@ -18,8 +18,8 @@ class Markdown(str):
 
 
 # Control characters other than tab and newline have no business in a plan; \x02 and \x03 would
-# even collide with Python-Markdown's internal placeholders.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# even collide with Python-Markdown's internal placeholders, and \x9b is a terminal's CSI.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _INLINE = str.maketrans(
     {
         "\\": "\\\\",
@@ -38,8 +38,8 @@ _INLINE = str.maketrans(
     }
 )
 # What a line must not start with: list markers, headings and setext underlines, block quotes,
-# admonitions, definition and footnote markers, tables.
-_LINE_START = re.compile(r"^([ \t]*)([-+=:|~]|\d+(?=[.)]))")
+# admonitions and collapsible blocks (`!!!`, `???`), definition and footnote markers, tables.
+_LINE_START = re.compile(r"^([ \t]*)([-+=:|~?]|\d+(?=[.)]))")
 _MERMAID_UNSAFE = re.compile(r"[^\w \-.,/()+'’&]", re.UNICODE)
 
 

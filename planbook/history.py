@@ -17,6 +17,7 @@ class GitFacts:
     commit: str  # abbreviated hash of the last commit that changed the file
     date: str  # its author date, YYYY-MM-DD
     commits: int  # how many commits changed the file
+    modified: bool = False  # the file on disk differs from that commit: it holds uncommitted changes
 
 
 def repo_root(start: Path) -> Path | None:
@@ -59,7 +60,20 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
             counts[path] = counts.get(path, 0) + 1
             if path not in facts:
                 facts[path] = GitFacts(commit, date, 0)
-    return {path: dataclasses.replace(fact, commits=counts[path]) for path, fact in facts.items()}
+    changed = uncommitted(root, dirs)
+    return {path: dataclasses.replace(fact, commits=counts[path], modified=path in changed) for path, fact in facts.items()}
+
+
+def uncommitted(root: Path, dirs: Iterable[Path]) -> set[Path]:
+    """The files under `dirs` whose content differs from HEAD (staged or not), resolved: one `git status`."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--", *map(str, dirs)],
+            cwd=root, capture_output=True, check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+    return {(root / entry[3:].decode("utf-8", "surrogateescape")).resolve() for entry in out.split(b"\x00") if len(entry) > 3}
 
 
 # -- reading old versions ----------------------------------------------------------------------
@@ -236,19 +250,18 @@ def _raw_log(out: bytes) -> Iterator[tuple[str, str, list[tuple[str, str, str, s
 
 
 def _facts(path: Path, text: bytes | None) -> Facts:
-    """Status, confidence and completeness of one version of a plan."""
-    from planbook import schema
-    from planbook.check import completeness_of
-    from planbook.loader import Plan, load_plan
+    """Status, confidence and completeness of one version of a plan, through the one gate
+    (`check_result`), so an old version that no longer loads, or never did, is a row, not a crash."""
+    from planbook.check import check_result
+    from planbook.loader import load_plan
 
     if text is None:
         return None, None, None
-    loaded = load_plan(path, text=text)
-    if not isinstance(loaded, Plan):
+    result = check_result(load_plan(path, text=text))
+    if result.plan is None:
         return None, None, None
-    data = loaded.data
+    data = result.plan.data
     status = data.get("status") if isinstance(data.get("status"), str) else None
     confidence = data.get("confidence")
     confidence = confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None
-    completeness = completeness_of(data) if schema.is_valid(data) else None
-    return status, confidence, completeness
+    return status, confidence, result.completeness

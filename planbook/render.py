@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from planbook import escape, schema
+from planbook.dates import parse_plan_date
 from planbook.escape import Markdown
 from planbook.loader import Plan
 
@@ -36,6 +37,7 @@ class RenderContext:
 
     version: str | None = None
     last_updated: str | None = None
+    modified: bool = False  # the plan holds changes made since that version: say so wherever it is shown
     edit_url: str | None = None
     history: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     downloads: list[tuple[str, str]] = dataclasses.field(default_factory=list)
@@ -59,12 +61,39 @@ def git_context(path: Path | str) -> RenderContext:
     from planbook.history import last_changes
 
     facts = last_changes([Path(path)]).get(Path(path).resolve())
-    return RenderContext(version=facts.commit if facts else None, last_updated=facts.date if facts else None)
+    if facts is None:
+        return RenderContext()
+    return RenderContext(version=facts.commit, last_updated=facts.date, modified=facts.modified)
+
+
+UNCOMMITTED = "with uncommitted changes"
+
+
+def version_label(data: dict[str, Any], context: RenderContext) -> str:
+    """Which version a rendered plan shows, plainly: `1.2`, `a1b2c3d`, `a1b2c3d with uncommitted
+    changes`, or `not committed` for a plan git has never seen."""
+    given = data.get("version")
+    version = given if isinstance(given, str) and given.strip() else context.version
+    if version is None:
+        return "not committed"
+    return f"{version} {UNCOMMITTED}" if context.modified else str(version)
+
+
+def date_label(data: dict[str, Any], context: RenderContext) -> str | None:
+    """The day the shown values are from: the plan's `last_updated`, else today for uncommitted
+    changes, else the last commit's date; None for a plan never committed that gives no date."""
+    given = data.get("last_updated")
+    if isinstance(given, str) and given.strip():
+        return given
+    if context.modified:
+        return dt.date.today().isoformat()
+    return context.last_updated
 
 
 def duration_days(text: object) -> int | None:
-    """`2 weeks` → 14, `10 days` → 10; None for anything else (a placeholder, TBD)."""
-    match = _DURATION.match(str(text)) if isinstance(text, str) else None
+    """`2 weeks` → 14, `10 days` → 10; None for anything the schema would refuse (a placeholder, TBD,
+    `99999 weeks`), so that a draft's schedule stays within the dates `planbook.dates` allows."""
+    match = _DURATION.match(text) if isinstance(text, str) and _duration_pattern().search(text) else None
     if match is None:
         return None
     amount = float(match.group(1)) * (7 if match.group(2).lower().startswith("w") else 1)
@@ -88,10 +117,13 @@ def phase_schedule(data: dict[str, Any]) -> list[ScheduledPhase]:
 
 
 def _parse_date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+    return parse_plan_date(value)
+
+
+@functools.cache
+def _duration_pattern() -> re.Pattern[str]:
+    """The schema's grammar of a phase duration: the one definition of a duration."""
+    return re.compile(schema.field_by_path()[("phases", "discovery", "duration")].spec["pattern"])
 
 
 def task_label(data: dict[str, Any], container: tuple[str, ...], key: str, *, escaped: bool = True) -> str:
@@ -99,10 +131,13 @@ def task_label(data: dict[str, Any], container: tuple[str, ...], key: str, *, es
     title = schema.task_specs(container)[key]["title"]
     wrap = escape.inline if escaped else (lambda v: " ".join(str(v).split()))
     testing = _get(data, "phases", "testing")
+    edge_cases = testing.get("edge_cases")
+    # A draft may hold anything here (`edge_cases: -1`): show what is a list of values, else the placeholder.
+    edge_cases = edge_cases if isinstance(edge_cases, list) and edge_cases else ["[EDGE_CASE_1]"]
     values = {
         "system_a": data.get("system_a", "[SYSTEM_A]"),
         "system_b": data.get("system_b", "[SYSTEM_B]"),
-        "edge_cases": ", ".join(map(str, testing.get("edge_cases") or ["[EDGE_CASE_1]"])),
+        "edge_cases": ", ".join(map(str, edge_cases)),
         "performance_scenario": testing.get("performance_scenario", "[PERFORMANCE_SCENARIO]"),
         "stabilization_days": _get(data, "phases", "support").get("stabilization_days", "[STABILIZATION_PERIOD]"),
     }
@@ -133,11 +168,11 @@ def render_plan(plan: Plan, *, flavor: Flavor = "markdown", context: RenderConte
         flavor=flavor,
         site=flavor == "site",
         plan=view,
-        notes=internal_content.notes_markdown(plan.notes, include=show_internal, site=flavor == "site"),
+        notes=internal_content.notes_markdown(escape.clean(plan.notes), include=show_internal, site=flavor == "site"),
         show_internal=show_internal,
         completeness=completeness,
-        version=data.get("version") or context.version or "unversioned",
-        last_updated=data.get("last_updated") or context.last_updated or "not committed yet",
+        version=version_label(data, context),
+        last_updated=date_label(data, context) or "not committed yet",
         context=context,
         schedule=phase_schedule(data),
     )

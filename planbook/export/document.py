@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 
 from planbook.loader import Plan
-from planbook.render import RenderContext, render_plan
+from planbook.render import RenderContext, date_label, render_plan, version_label
 
 PHASES_HEADING = "## 2. IMPLEMENTATION PHASES\n"
 
@@ -30,6 +30,15 @@ class Cover:
     lead: str
     version: str
     date: str
+    uncommitted: bool = False  # the values shown are not those of any commit
+
+    @property
+    def signoff_notice(self) -> str | None:
+        """Why this document is not for signature, or None when it is."""
+        if self.uncommitted:
+            return ("This document shows changes that are not committed: it is not a version of the plan anyone can "
+                    "find again. Commit them and export again before signing.")
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,6 +84,7 @@ def cover_of(plan: Plan, context: RenderContext) -> Cover:
         systems=systems,
         status=STATUS_LABELS.get(status, status) if isinstance(status, str) else "[STATUS]" if status is None else str(status),
         lead=text("lead", "[LEAD_ENGINEER]"),
-        version=str(data.get("version") or context.version or "unversioned"),
-        date=str(data.get("last_updated") or context.last_updated or dt.date.today().isoformat()),
+        version=version_label(data, context),
+        date=date_label(data, context) or dt.date.today().isoformat(),
+        uncommitted=context.modified,
     )

@@ -39,6 +39,7 @@ def _signoff(document: Document) -> str:
     return "\n".join([
         "## SIGN-OFF",
         "",
+        f"**Not for signature.** {cover.signoff_notice}" if cover.signoff_notice else
         f"By signing, both parties accept this implementation plan, version {inline(cover.version)} of {inline(cover.date)}.",
         "",
         f"| | For the client: {cell(cover.client)} | For the delivery team: {cell(cover.lead)} |",

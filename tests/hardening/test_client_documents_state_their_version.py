@@ -1,0 +1,98 @@
+"""Class 5 of the trust issue: client documents that misstate their version.
+
+A client signs a document that names a version. That version must be the one shown: uncommitted
+changes are said plainly, on the cover, the sign-off and the site; a plan git has never seen is "not
+committed"; and a plan that fails check is no client document at all.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECTS, GitRepo
+from planbook.scaffold import scaffold
+
+SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
+
+
+def planbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("projects/NORTHWIND-001.md", SAMPLE)
+    repo.commit("Add a plan", date="2026-03-02T10:00:00+00:00")
+    return repo
+
+
+def export_md(repo: GitRepo, plan: str = "NORTHWIND-001") -> str:
+    done = planbook("export", plan, "--format", "md", "-o", "-", cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_committed_plan_states_its_commit(repo: GitRepo) -> None:
+    commit = repo.git("log", "-1", "--format=%h").stdout.strip()
+    document = export_md(repo)
+    assert f"| Version | {commit} |" in document
+    assert f"version {commit} of 2026-03-02." in document and "Not for signature" not in document
+
+
+@pytest.mark.parametrize("staged", [False, True])
+def test_uncommitted_changes_are_stated_plainly(repo: GitRepo, staged: bool) -> None:
+    commit = repo.git("log", "-1", "--format=%h").stdout.strip()
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace("Northwind Outfitters Ltd.", "Northwind Holdings plc"))
+    if staged:
+        repo.git("add", "-A")
+    document = export_md(repo)
+    assert "Northwind Holdings plc" in document  # the edited values…
+    assert f"| Version | {commit} with uncommitted changes |" in document  # …and a version that says so
+    assert "**Not for signature.**" in document and f"version {commit} of" not in document
+    html = planbook("export", "NORTHWIND-001", "-o", "-", cwd=repo.path).stdout
+    assert f"{commit} with uncommitted changes" in html and "Not for signature." in html
+
+
+def test_a_plans_own_version_field_is_qualified_too(repo: GitRepo) -> None:
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace('id: "NORTHWIND-001"', 'id: "NORTHWIND-001"\nversion: "2.0"', 1))
+    repo.commit("Version 2.0")
+    assert "| Version | 2\\.0 |" in export_md(repo)  # `2.` escaped, as a line may not start a list
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace('id: "NORTHWIND-001"', 'id: "NORTHWIND-001"\nversion: "2.0"', 1)
+               .replace("Northwind Outfitters Ltd.", "Someone Else"))
+    assert "| Version | 2\\.0 with uncommitted changes |" in export_md(repo)
+
+
+def test_a_plan_never_committed_says_so(repo: GitRepo) -> None:
+    repo.write("projects/NEW-001.md", SAMPLE.replace("NORTHWIND-001", "NEW-001"))
+    document = export_md(repo, "NEW-001")
+    assert "| Version | not committed |" in document
+
+
+def test_a_plan_that_fails_check_is_not_exported(repo: GitRepo) -> None:
+    repo.write("projects/ACME-042.md", scaffold("ACME-042"))
+    target = repo.path / "ACME-042.html"
+    done = planbook("export", "ACME-042", "-o", str(target), cwd=repo.path)
+    assert done.returncode == 1
+    assert "PB201" in done.stderr and "not exported" in done.stderr
+    assert not target.exists()
+    to_stdout = planbook("export", "ACME-042", "--format", "md", "-o", "-", cwd=repo.path)
+    assert to_stdout.returncode == 1 and "Prepared for" not in to_stdout.stdout and "[CLIENT_NAME]" not in to_stdout.stdout
+
+
+def test_the_site_says_so_too(repo: GitRepo) -> None:
+    from planbook.check import check_result
+    from planbook.loader import load_plan
+    from planbook.render import git_context, render_plan
+
+    path = repo.path / "projects" / "NORTHWIND-001.md"
+    commit = repo.git("log", "-1", "--format=%h").stdout.strip()
+    assert f"**Version**: {commit} |" in render_plan(load_plan(path), flavor="site", context=git_context(path))
+    path.write_text(SAMPLE.replace("Northwind Outfitters Ltd.", "Edited"), encoding="utf-8")
+    loaded = load_plan(path)
+    assert check_result(loaded).ok
+    assert f"**Version**: {commit} with uncommitted changes |" in render_plan(loaded, flavor="site", context=git_context(path))
