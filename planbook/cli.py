@@ -10,9 +10,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TextIO, Sequence
 
-PROJECTS_DIR = Path("projects")
+from planbook.escape import one_line
+from planbook.paths import PROJECTS_DIR, projects_dir
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -26,14 +28,75 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_USAGE
+    stdout = sys.stdout
+    sys.stdout = guard = PipeGuard(stdout)
     try:
         return args.run(args)
     except UsageError as e:
-        print(f"planbook: error: {e}", file=sys.stderr)
+        print(f"planbook: error: {one_line(e)}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # `planbook render X | head` is not an error
-        sys.stderr.close()
-        return EXIT_OK
+    finally:
+        guard.flush()
+        sys.stdout = stdout
+
+
+class PipeGuard:
+    """Standard output that a reader going away cannot turn into success or a traceback.
+
+    `planbook check | head -1` closes the pipe after one line. The command goes on to its own exit
+    code (1 when a plan fails), with the rest of its output dropped: a broken pipe is not a verdict,
+    and a CI step with `pipefail` must still see the failure.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.broken = False
+        self.buffer = _BinaryGuard(self)
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self.drop()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self.drop()
+
+    def drop(self) -> None:
+        """From now on, output goes nowhere; Python's own flush at exit finds /dev/null, not the pipe."""
+        self.broken = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # not a real file (a test's capture): nothing to redirect
+            pass
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+class _BinaryGuard:
+    def __init__(self, guard: PipeGuard) -> None:
+        self._guard = guard
+
+    def write(self, data: bytes) -> int:
+        if not self._guard.broken:
+            try:
+                self._guard._stream.buffer.write(data)
+                self._guard._stream.buffer.flush()
+            except BrokenPipeError:
+                self._guard.drop()
+        return len(data)
+
+    def flush(self) -> None:
+        self._guard.flush()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--type", dest="types", action="append", choices=["accounting", "marketing", "fulfillment"], default=[],
                      help="an integration type; repeat for several")
     new.add_argument("--migration", action="store_true", help="the project migrates existing data")
-    new.add_argument("--dir", type=Path, default=PROJECTS_DIR, help="where plans live (default: projects/)")
+    new.add_argument("--dir", type=Path, default=None, help="where plans live (default: the repository's projects/, from any folder in it)")
     new.set_defaults(run=cmd_new)
 
     render = commands.add_parser("render", help="print a plan as Markdown through the template",
@@ -120,17 +183,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def plan_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The plan files named, folders expanded to their `*.md`, in a stable order."""
+    """The plan files named, folders expanded to their `*.md`, in a stable order. With none named,
+    the project's `projects/`, found from wherever the command runs (`planbook.paths`)."""
     if not paths:
-        if not PROJECTS_DIR.is_dir():
-            raise UsageError("no projects/ folder here; run planbook from the repository's top, or name the plans")
-        paths = [PROJECTS_DIR]
+        folder = projects_dir()
+        if not folder.is_dir():
+            raise UsageError(f"no {PROJECTS_DIR}/ folder in {folder.parent}; run planbook inside the repository of the plans, or name them")
+        paths = [folder]
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files += sorted(p for p in path.glob("*.md") if p.is_file())
-        elif path.is_file():
+            # Links are listed too: the loader refuses one that leads out of the repository (PB012).
+            files += sorted(p for p in path.glob("*.md") if p.is_file() or p.is_symlink())
+        elif path.is_file() or path.is_symlink():
             files.append(path)
         else:
             raise UsageError(f"no such file or folder: {raw}")
@@ -138,13 +204,14 @@ def plan_files(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def resolve_plan(name: str) -> Path:
+    """A plan named by its path, or by its ID in the project's `projects/`."""
     path = Path(name)
     if path.is_file():
         return path
-    candidate = PROJECTS_DIR / f"{name}.md"
-    if candidate.is_file():
+    candidate = projects_dir() / f"{name}.md"
+    if "/" not in name and candidate.is_file():
         return candidate
-    raise UsageError(f"no plan {name!r}: neither a file nor projects/{name}.md")
+    raise UsageError(f"no plan {name!r}: neither a file nor {PROJECTS_DIR}/{name}.md")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -161,23 +228,37 @@ def cmd_new(args: argparse.Namespace) -> int:
     import re
 
     from planbook.files import write_atomic
+    from planbook.paths import case_collisions, name_problem
     from planbook.scaffold import scaffold
     from planbook.schema import plan_schema
 
     pattern = plan_schema()["properties"]["id"]["pattern"]
-    if not re.match(pattern, args.id):
+    if not re.fullmatch(pattern.removeprefix("^").removesuffix("$"), args.id):
         raise UsageError(f"{args.id!r} is not a project ID: use letters, digits, '.', '_' and '-', like ACME-042")
-    target = args.dir / f"{args.id}.md"
+    reserved = name_problem(args.id)
+    if reserved is not None:
+        raise UsageError(reserved.message)
+    folder = args.dir if args.dir is not None else projects_dir()
+    target = folder / f"{args.id}.md"
+    clash = case_collisions([target]).get(target)
+    if clash:
+        raise UsageError(f"{clash[0]} differs from {target.name} only by case; on macOS and Windows they are one file")
     try:
-        args.dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, scaffold(args.id, types=args.types, migration=args.migration, path=target.as_posix()), overwrite=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, scaffold(args.id, types=args.types, migration=args.migration, path=_shown(target)), overwrite=False)
     except FileExistsError:
         raise UsageError(f"{target} already exists; planbook new never overwrites a plan") from None
     except OSError as e:
         raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
-    print(f"wrote {target}")
-    print(f"next: fill in its placeholders; `planbook check {target}` lists those left")
+    print(one_line(f"wrote {_shown(target)}"))
+    print(one_line(f"next: fill in its placeholders; `planbook check {_shown(target)}` lists those left"))
     return EXIT_OK
+
+
+def _shown(path: Path) -> str:
+    from planbook.loader import display_path
+
+    return display_path(path)
 
 
 def load_named_plan(name: str) -> tuple[Path, "Plan | None"]:  # noqa: F821 - imported lazily
@@ -199,8 +280,14 @@ def cmd_render(args: argparse.Namespace) -> int:
     path, loaded = load_named_plan(args.plan)
     if loaded is None:
         return EXIT_FINDINGS
-    sys.stdout.write(render_plan(loaded, flavor=args.flavor, context=git_context(path)))
+    sys.stdout.write(terminal_lines(render_plan(loaded, flavor=args.flavor, context=git_context(path))))
     return EXIT_OK
+
+
+def terminal_lines(text: str) -> str:
+    """Many lines for a terminal or a log, each through `one_line`: no line of plan text can hold a
+    character that drives the terminal."""
+    return "\n".join(one_line(line) for line in text.split("\n"))
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -216,7 +303,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         table.add_column(heading, justify=justify, no_wrap=not wrap, overflow="fold")
     for row in rows:
         table.add_row(
-            row.id, row.client, row.systems, row.status,
+            *(one_line(value) for value in (row.id, row.client, row.systems, row.status)),
             "invalid" if row.completeness is None else f"{row.completeness}%",
             "" if row.confidence is None else f"{row.confidence}%",
             style=None if row.ok else "red",
@@ -227,17 +314,23 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from planbook.check import check_result
     from planbook.export import FORMATS, ExportError, export_plan, git_context
     from planbook.files import write_atomic
-    from planbook.internal import marker_findings
 
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
     fmt = args.format or (suffix if suffix in FORMATS else "html")
     path, loaded = load_named_plan(args.plan)
     if loaded is None:
         return EXIT_FINDINGS
-    for finding in marker_findings(loaded.path, loaded.notes, loaded.notes_line):
-        print(f"{finding} (exported with that text left out)", file=sys.stderr)
+    result = check_result(loaded)  # the one gate: what check refuses, no client receives
+    if not result.ok:
+        for finding in result.findings:
+            print(finding, file=sys.stderr)
+        errors = sum(finding.severity == "error" for finding in result.findings)
+        print(one_line(f"planbook: {_shown(path)} fails the check ({errors} finding{'s' if errors != 1 else ''}), "
+                       "so it is not exported; fix them and export again"), file=sys.stderr)
+        return EXIT_FINDINGS
     try:
         document = export_plan(loaded, fmt, context=git_context(path), internal=args.internal)
     except ExportError as e:
@@ -246,13 +339,34 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(document)
         sys.stdout.flush()
         return EXIT_OK
-    target = Path(args.output or f"{loaded.id}{FORMATS[fmt][0]}")
+    target = export_target(args.output, path, FORMATS[fmt][0])
     try:
         write_atomic(target, document)
     except OSError as e:
         raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
-    print(f"wrote {target} ({len(document):,} bytes, {fmt}{', internal edition' if args.internal else ''})")
+    print(one_line(f"wrote {target} ({len(document):,} bytes, {fmt}{', internal edition' if args.internal else ''})"))
     return EXIT_OK
+
+
+def export_target(output: str | None, plan: Path, suffix: str) -> Path:
+    """Where an export goes: `-o FILE`, or `ID.SUFFIX` in the folder `-o` names or the working folder.
+
+    The name comes from the plan's file, which check has matched to its `id`, and is checked again
+    here: nothing a plan says can lead the write elsewhere.
+    """
+    import re
+
+    from planbook.schema import plan_schema
+
+    stem = plan.stem
+    if not re.fullmatch(plan_schema()["properties"]["id"]["pattern"].removeprefix("^").removesuffix("$"), stem):
+        raise UsageError(f"{plan.name!r} is not a plan file name to name an export after; give the file with -o")
+    if output is None:
+        return Path(f"{stem}{suffix}")
+    target = Path(output)
+    if output.endswith(("/", os.sep)) or (target.is_dir() and not target.is_symlink()):
+        return target / f"{stem}{suffix}"
+    return target
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -263,7 +377,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         report = diff_plans(args.base, args.head)
     except GitError as e:
         raise UsageError(str(e)) from None
-    sys.stdout.write(format_markdown(report) if args.format == "markdown" else format_text(report))
+    sys.stdout.write(terminal_lines(format_markdown(report) if args.format == "markdown" else format_text(report)))
     return EXIT_OK
 
 
@@ -283,15 +397,15 @@ def cmd_history(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_OK
     headings = ("Date", "Commit", "Status", "Confidence", "Completeness")
-    table = [[row.as_dict()[key.lower()] for key in headings] for row in rows]
+    table = [[one_line(row.as_dict()[key.lower()]) for key in headings] for row in rows]
     if args.format == "markdown":
         print("| " + " | ".join(headings) + " |")
         print("|" + "|".join("---" for _ in headings) + "|")
         for values in table:
-            print(f"| {cell(values[0])} | {code(values[1])} | " + " | ".join(cell(v) for v in values[2:]) + " |")
+            print(one_line(f"| {cell(values[0])} | {code(values[1])} | " + " | ".join(cell(v) for v in values[2:]) + " |"))
         return EXIT_OK
     if not rows:
-        print(f"{path}: no commits yet; history starts with the first commit of the plan")
+        print(one_line(f"{_shown(path)}: no commits yet; history starts with the first commit of the plan"))
         return EXIT_OK
     widths = [max(len(h), *(len(values[i]) for values in table)) for i, h in enumerate(headings)]
     for values in [list(headings), *table]:
@@ -313,7 +427,7 @@ def cmd_placeholders(args: argparse.Namespace) -> int:
         leftovers = list(find_leftovers(text))
         for leftover, (line, column) in zip(leftovers, positions_of(text, (lo.offset for lo in leftovers), 1)):
             if leftover.code == "PB202":
-                message = f"template block `{leftover.token}` is left in; remove it"
+                message = f"template block `{one_line(leftover.token)}` is left in; remove it"
             else:
                 message = f"placeholder {leftover.token} is left from the template; fill it in, or put it in backticks if it is meant literally"
             print(Finding(display_path(raw), line, column, leftover.code, message))

@@ -8,6 +8,7 @@ from typing import Callable, Sequence, TextIO
 
 from planbook import __version__
 from planbook.check import CheckResult
+from planbook.escape import one_line
 from planbook.findings import RULES, Finding
 
 Reporter = Callable[[Sequence[CheckResult], TextIO], None]
@@ -34,6 +35,7 @@ def report_json(results: Sequence[CheckResult], out: TextIO) -> None:
 
 
 def _github_escape(text: str, *, property_value: bool = False) -> str:
+    text = one_line(text)  # no control character in a log line; then GitHub's own escapes
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")

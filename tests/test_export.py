@@ -252,7 +252,9 @@ def test_hostile_notes_cannot_fetch_or_run_anything(sample_text):
     document = export_html(plan_from(sample_text + "\n" + HOSTILE_NOTES))
     page = parse_page(document)
     assert page.fetches == [] and page.live == []
-    assert "tracker.invalid" not in document and "cdn.invalid" not in document and "evil.invalid" not in document
+    assert "cdn.invalid" not in document and "evil.invalid" not in document
+    # A remote image is shown as a link to it, which fetches nothing until a reader follows it.
+    assert not re.search(r'src="[^"]*tracker', document) and 'href="http://tracker.invalid/md.png"' in document
     assert '<a href="https://example.com/spec" rel="noopener noreferrer">' in document
     assert 'src="data:image/gif;base64,' in document  # a data: image needs no request, so it may stay
     text = normalized(" ".join(page.text))
@@ -353,14 +355,15 @@ def test_internal_markers_fail_closed(sample_text, notes, public, line, column):
         assert str(findings[0]).startswith(f"{plan.path}:{findings[0].line}:{column}: PB401 ")
 
 
-def test_cli_warns_about_a_broken_marker(tmp_path, sample_text, capsys):
+def test_cli_refuses_a_plan_with_a_broken_marker(tmp_path, sample_text, capsys):
+    # PB401 is an error: a plan that fails check goes to no client, and says why.
     source = tmp_path / "NORTHWIND-001.md"
     source.write_text(sample_text + "\n<!-- internal -->\nSECRET\n", encoding="utf-8")
     out = tmp_path / "out.md"
-    assert main(["export", str(source), "-o", str(out)]) == 0
+    assert main(["export", str(source), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "PB401" in err and f"{source.name}:" in err
-    assert "SECRET" not in out.read_text(encoding="utf-8")
+    assert "PB401" in err and f"{source.name}:" in err and "not exported" in err
+    assert not out.exists()
 
 
 # -- the command line ---------------------------------------------------------------------------
