@@ -16,6 +16,7 @@ from typing import Any
 
 from planbook.export.document import Document, build_document
 from planbook.export.timeline import timeline_svg
+from planbook.html_policy import clean_plan_html
 from planbook.internal import TITLE as INTERNAL_TITLE
 from planbook.loader import Plan
 from planbook.render import RenderContext
@@ -63,40 +64,7 @@ def _converter() -> Any:
 
 
 def clean_html(html: str) -> str:
-    return _cleaner().clean(html)
-
-
-@functools.cache
-def _cleaner() -> Any:
-    import nh3
-
-    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
-    attributes["input"] = {"checked", "disabled"}
-    return nh3.Cleaner(
-        tags=nh3.ALLOWED_TAGS | {"input"},
-        attributes=attributes,
-        tag_attribute_values={"input": {"type": {"checkbox"}}},
-        allowed_classes={
-            "ul": {"task-list"},
-            "li": {"task-list-item"},
-            "blockquote": {"pb-internal"},
-            "div": {"admonition", "note", "info", "tip", "warning", "danger", "question", "success", "internal"},
-            "p": {"admonition-title"},
-        },
-        url_schemes={"http", "https", "mailto", "data"},
-        attribute_filter=_keep_attribute,
-        link_rel="noopener noreferrer",
-    )
-
-
-def _keep_attribute(tag: str, name: str, value: str) -> str | None:
-    """Images only as `data:image/…` (anything else would be a request); links never to `data:`."""
-    lowered = value.strip().lower()
-    if tag == "img" and name == "src":
-        return value if lowered.startswith("data:image/") else None
-    if lowered.startswith("data:"):
-        return None
-    return value
+    return clean_plan_html(html)
 
 
 def _markup(text: str) -> Any:
