@@ -158,7 +158,8 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         target = Path(config.site_dir, page_dir, file.download)
         if _stale(target, path):
             context = RenderContext(version=file.facts.commit if file.facts else None,
-                                    last_updated=file.facts.date if file.facts else None)
+                                    last_updated=file.facts.date if file.facts else None,
+                                    modified=file.facts.modified if file.facts else False)
             exports.append(HtmlExport(path, context, target))
         # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which
         # climbs out of docs/ to the plan.
@@ -225,6 +226,7 @@ def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
     context = RenderContext(
         version=facts.commit if facts else None,
         last_updated=facts.date if facts else None,
+        modified=facts.modified if facts else False,
         edit_url=page.edit_url,
         history=file.history,
         downloads=[("HTML", file.download)],

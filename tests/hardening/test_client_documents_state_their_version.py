@@ -96,3 +96,21 @@ def test_the_site_says_so_too(repo: GitRepo) -> None:
     loaded = load_plan(path)
     assert check_result(loaded).ok
     assert f"**Version**: {commit} with uncommitted changes |" in render_plan(loaded, flavor="site", context=git_context(path))
+
+
+def test_a_site_built_from_uncommitted_changes_says_so_on_the_page_and_the_download(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "site"))
+    from sitebuild import SiteProject
+
+    project = SiteProject(tmp_path / "project")
+    project.add_samples()
+    project.commit("Add the samples")
+    commit = project.git("log", "-1", "--format=%h").stdout.strip()
+    project.add_plan("NORTHWIND-001", SAMPLE.replace("Northwind Outfitters Ltd.", "Edited Ltd."))
+    build = project.build()
+    assert build.ok, build.output
+    page = build.plan_page("NORTHWIND-001")
+    download = build.html("projects/NORTHWIND-001/NORTHWIND-001.html")
+    assert f"{commit} with uncommitted changes" in page and f"{commit} with uncommitted changes" in download
+    assert "Not for signature." in download
+    assert f"{commit} with uncommitted changes" not in build.plan_page("CASCADE-007")
