@@ -28,16 +28,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_USAGE
-    stdout = sys.stdout
-    sys.stdout = guard = PipeGuard(stdout)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = guards = PipeGuard(stdout), PipeGuard(stderr)
     try:
         return args.run(args)
     except UsageError as e:
         print(f"planbook: error: {one_line(e)}", file=sys.stderr)
         return EXIT_USAGE
     finally:
-        guard.flush()
-        sys.stdout = stdout
+        for guard in guards:
+            guard.flush()
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 class PipeGuard:
@@ -198,6 +199,8 @@ def plan_files(paths: Sequence[str | Path]) -> list[Path]:
             files += sorted(p for p in path.glob("*.md") if p.is_file() or p.is_symlink())
         elif path.is_file() or path.is_symlink():
             files.append(path)
+        elif path.exists():
+            raise UsageError(f"{raw} is not a regular file; a plan is a Markdown file")
         else:
             raise UsageError(f"no such file or folder: {raw}")
     return files
