@@ -23,7 +23,9 @@ def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig, files: Fi
     if not page.meta.get(PLAN_META_KEY) and page.file.generated_by is None:
         return html
     _clean_toc(page.toc)
-    return clean_plan_html(html)
+    cleaned = clean_plan_html(html)
+    trusted = getattr(page.file, "trusted_html", None)  # set by plan_pages.py on the page it rendered
+    return trusted.restore(cleaned) if trusted is not None else cleaned
 
 
 def _clean_toc(items: list[AnchorLink]) -> None:

@@ -45,6 +45,7 @@ from mkdocs.structure.pages import Page
 from planbook.check import CheckResult
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
 from planbook.history import GitFacts, blob_id, plan_histories
+from planbook.html_policy import TrustedHtml
 from planbook.portfolio import load_portfolio
 from planbook.render import RenderContext, render_plan
 
@@ -66,6 +67,7 @@ class PlanFile(File):
     history: list[dict[str, str]]
     download: str  # the exported plan's address, relative to the page
     rendered: str | None = None
+    trusted_html: TrustedHtml | None = None  # the template's own HTML, put back once the page is clean
 
 
 _pending: PendingExports | None = None
@@ -151,7 +153,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         file = PlanFile.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         file.result = result
         file.facts = portfolio.facts.get(path)
-        file.history = [row.as_dict() for row in histories.get(path, [])]
+        file.history = [row.as_dict() for row in histories.get(path.resolve(), [])]
         # Beside the page: projects/<ID>/<ID>.html, or projects/<ID>.plan.html without directory URLs.
         page_dir = posixpath.dirname(file.dest_uri)
         file.download = f"{path.stem}.html" if file.dest_uri.endswith("/index.html") else f"{path.stem}.plan.html"
@@ -230,7 +232,9 @@ def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
         edit_url=page.edit_url,
         history=file.history,
         downloads=[("HTML", file.download)],
+        trusted_html=TrustedHtml(),
     )
+    file.trusted_html = context.trusted_html
     file.rendered = render_plan(file.result.plan, flavor="site", context=context)
     return _SAFE_FRONT_MATTER + file.rendered
 

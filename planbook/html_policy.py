@@ -4,18 +4,25 @@ plan's Markdown becomes, so that plan text never runs in a reader's browser.
 The engine escapes every value, but the notes are free Markdown, and Markdown passes raw HTML and
 attribute lists (`{: #id .class }`) through. So the HTML goes through an allowlist (nh3):
 
-- tags of Markdown, tables, task lists, admonitions, details, Mermaid blocks, progress bars and badges;
+- tags of Markdown, tables, task lists, admonitions, details, Mermaid blocks and progress bars;
 - links only to http(s), mailto and addresses in the page; no script, style, event handler or form;
-- `id` only on headings (the table of contents links to them), and never one the theme or our scripts
-  look up: Material reads its whole configuration from `#__config` and finds `#__search`, `#__drawer`
-  and others by id, all starting with `__`, and ours start with `pb-`. Such an id, and every link to
-  it, is renamed into the plan's namespace (`plan-__config`); `namespaced_id` does the same for the
-  table of contents the theme prints outside the content;
-- `class` only from an allowlist: the classes Markdown's extensions and the plan template write;
+- `id` only on headings (the table of contents links to them), made of letters, digits, `-` and `_`
+  (the theme prints the table of contents' ids unescaped), and never one the theme or our scripts look
+  up: Material reads its whole configuration from `#__config` and finds `#__search`, `#__drawer` and
+  others by id, all starting with `__`, Mermaid makes `d__mermaid_0`, ours start with `pb-`. Such an
+  id, and every link to it, is renamed into the plan's namespace (`plan-__config`); `namespaced_id`
+  does the same for the table of contents;
+- `class` only from an allowlist: the classes Markdown's extensions write. The template's own markup
+  (badges, progress bars, downloads) is held aside (`TrustedHtml`) and put back after cleaning, so no
+  plan can dress up as it;
 - images are never loaded from elsewhere: a remote image would be a request from every reader's
   browser, a tracking pixel. It shows as a link to the image instead; inline `data:` images stay;
 - Mermaid diagrams lose `%%{init}%%` directives and front matter, which could re-configure Mermaid for
-  the page (`themeCSS` fetches remote style sheets, `securityLevel` lifts its own sanitizing).
+  the page (`themeCSS` fetches remote style sheets, `securityLevel` lifts its own sanitizing), and
+  begin with a comment line of ours, so nothing can stand before it as front matter.
+
+The site's pages also carry a Content-Security-Policy (docs/overrides/main.html): whatever slips past
+this policy still fetches nothing from elsewhere.
 """
 
 from __future__ import annotations
@@ -23,12 +30,11 @@ from __future__ import annotations
 import functools
 import html
 import re
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
-
-from planbook.schema import STATUSES
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 TAGS = _HEADINGS | {
@@ -57,9 +63,11 @@ STYLE_PROPERTIES = {"text-align"}
 URL_SCHEMES = {"http", "https", "mailto", "data"}  # `data:` only for images: see `_keep_attribute`
 
 #: Ids with these beginnings belong to the theme (`__config`, `__search`, `__drawer`, `__palette_0`,
-#: `__code_1` …), to Material's classes (`md-`) or to planbook's own markup and scripts (`pb-`).
+#: `__code_1` …), to Material's classes (`md-`) or to planbook's own markup and scripts (`pb-`); and any
+#: id holding `__` may be one Mermaid makes (`d__mermaid_0`, `i__mermaid_0`).
 RESERVED_ID_PREFIXES = ("_", "md-", "pb-")
 ID_NAMESPACE = "plan-"
+_NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 #: Material's admonition types and their aliases, and our own `internal`.
 ADMONITION_TYPES = frozenset({
@@ -67,31 +75,58 @@ ADMONITION_TYPES = frozenset({
     "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing",
     "danger", "error", "bug", "example", "quote", "cite", "inline", "end", "internal",
 })
-#: The classes a plan page's content may carry, by tag: those Markdown's extensions and the plan
-#: template write. The template's own are `pb-`; a plan cannot reach them, as it cannot write a tag's
-#: class without going through this list.
+#: The classes a page's content may carry, by tag: those Markdown's extensions write. The plan
+#: template's own markup (badges, progress bars, download links) is not cleaned but held aside
+#: (`TrustedHtml`), so its `pb-` classes are not here and no plan can dress up as them.
 CLASSES: dict[str, frozenset[str]] = {
-    "a": frozenset({"headerlink", "pb-download", "pb-remote-image"}),
-    "blockquote": frozenset({"pb-internal"}),
+    "a": frozenset({"headerlink"}),
+    "blockquote": frozenset({"pb-internal"}),  # the export's mark on internal content: styling only
     "details": ADMONITION_TYPES,
-    "div": ADMONITION_TYPES | {"admonition", "pb-badges", "pb-downloads"},
+    "div": ADMONITION_TYPES | {"admonition"},
     "label": frozenset({"task-list-control"}),
     "li": frozenset({"task-list-item"}),
     "p": frozenset({"admonition-title"}),
     "pre": frozenset({"mermaid"}),
-    "span": frozenset({"pb-badge", "pb-completeness", "pb-confidence", "pb-progress", "pb-status", "task-list-indicator",
-                       *(f"pb-status--{status}" for status in STATUSES)}),
+    "span": frozenset({"task-list-indicator"}),
     "ul": frozenset({"task-list"}),
 }
 
 
 def is_reserved_id(value: str) -> bool:
-    return value.startswith(RESERVED_ID_PREFIXES)
+    return value.startswith(RESERVED_ID_PREFIXES) or "__" in value
 
 
 def namespaced_id(value: str) -> str:
-    """An id from plan content as it may stand in the page: itself, or renamed out of the theme's way."""
-    return f"{ID_NAMESPACE}{value}" if is_reserved_id(value) else value
+    """An id from plan content as it may stand in the page: letters, digits, `-` and `_` only (the
+    theme prints the table of contents' ids unescaped), and renamed out of the theme's way."""
+    text = _NOT_ID.sub("-", value)
+    if not text or not text[0].isalnum() or is_reserved_id(text):
+        return f"{ID_NAMESPACE}{text}"
+    return text
+
+
+class TrustedHtml:
+    """HTML the renderer writes itself, held out of Markdown and the cleaner and put back after them.
+
+    The template's badges, progress bars and download links carry our `pb-` classes; cleaning them
+    would mean allowing those classes to every plan. Instead each block stands in the Markdown as a
+    marker word holding a random token of this render, which no plan text can know, and `restore`
+    swaps the markers for the HTML once the page is clean.
+    """
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(8)
+        self.blocks: dict[str, str] = {}
+
+    def hold(self, markup: str) -> str:
+        marker = f"pbtrusted{self.token}x{len(self.blocks)}"
+        self.blocks[marker] = markup
+        return marker
+
+    def restore(self, cleaned: str) -> str:
+        for marker, markup in self.blocks.items():
+            cleaned = cleaned.replace(f"<p>{marker}</p>", markup).replace(marker, markup)
+        return cleaned
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
@@ -99,7 +134,7 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
         return namespaced_id(value)
     if name == "class":
         allowed = CLASSES.get(tag, frozenset())
-        kept = [token for token in value.split() if token in allowed]
+        kept = [token for token in dict.fromkeys(value.split()) if token in allowed]
         return " ".join(kept) or None
     if name == "href" and value.startswith("#"):
         return "#" + namespaced_id(value[1:])
@@ -128,10 +163,13 @@ def _cleaner() -> Any:
 _TEXT_ONLY = nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
 _IMG = re.compile(r"<img\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-_MERMAID = re.compile(r'(<pre class="mermaid">)(.*?)(</pre>)', re.S)
+# Any <pre> Material would draw: nh3 writes attributes double-quoted, in any order.
+_MERMAID = re.compile(r'(<pre\b[^>]*\bclass="(?:[^"]*\s)?mermaid(?:\s[^"]*)?"[^>]*>)(.*?)(</pre>)', re.S)
 _DIRECTIVE = re.compile(r"%%\s*\{.*?\}\s*%%", re.S)
 _OPEN_DIRECTIVE = re.compile(r"%%\s*\{")  # Mermaid reads an unclosed one to the end of the diagram
-_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n.*?^---[ \t]*$\n?", re.S | re.M)
+#: The first line of every diagram: nothing before it can be front matter, which Mermaid reads only
+#: at the very start (its own comments go only after the front matter is read).
+DIAGRAM_LEAD = "%% planbook: settings written in a diagram are not applied"
 
 
 def clean_plan_html(markup: str) -> str:
@@ -158,7 +196,10 @@ def _image_as_link(match: re.Match[str]) -> str:
     alt = attributes.get("alt", "").strip() or "image"
     if not source:
         return html.escape(f"[{alt}]", quote=False)
-    host = urlsplit(source).hostname or "elsewhere"
+    try:
+        host = urlsplit(source).hostname or "elsewhere"
+    except ValueError:  # no address a browser would read: then it is no image either
+        host = "an address that does not parse"
     label = f"{alt} (image at {host}, not loaded)"
     return f'<a class="pb-remote-image" href="{html.escape(source)}" rel="noopener noreferrer">{html.escape(label, quote=False)}</a>'
 
@@ -169,6 +210,21 @@ def _plain_diagram(match: re.Match[str]) -> str:
     inner = re.fullmatch(r"(<code[^>]*>)?(.*?)(</code>)?", body, re.S)
     assert inner is not None  # the pattern matches any text
     code_open, text, code_close = inner.group(1) or "", html.unescape(inner.group(2)), inner.group(3) or ""
-    text = _FRONT_MATTER.sub("", text, count=1)
+    text = _without_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _OPEN_DIRECTIVE.sub("%% (", _DIRECTIVE.sub("", text))
+    if not text.startswith(DIAGRAM_LEAD):
+        text = f"{DIAGRAM_LEAD}\n{text}"
     return f"{opening}{code_open}{html.escape(text, quote=False)}{code_close}{closing}"
+
+
+def _without_front_matter(text: str) -> str:
+    """`text` without a leading `---` block, however its lines are padded (JavaScript's `\\s`, which
+    Mermaid's pattern uses, takes U+00A0 and the other Unicode spaces, as Python's does)."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not lines[first].strip().startswith("---"):
+        return text
+    for end in range(first + 1, len(lines)):
+        if lines[end].strip().startswith("---"):
+            return "\n".join(lines[end + 1 :])
+    return ""

@@ -19,9 +19,12 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import pass_context
+
 from planbook import escape, schema
 from planbook.dates import parse_plan_date
 from planbook.escape import Markdown
+from planbook.html_policy import TrustedHtml
 from planbook.loader import Plan
 
 Flavor = Literal["markdown", "site"]
@@ -41,6 +44,8 @@ class RenderContext:
     edit_url: str | None = None
     history: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     downloads: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    # Where the site's own HTML waits while the page is cleaned; without one it stands in the Markdown.
+    trusted_html: TrustedHtml | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,16 +72,24 @@ def git_context(path: Path | str) -> RenderContext:
 
 
 UNCOMMITTED = "with uncommitted changes"
+NOT_COMMITTED = "not committed"
 
 
 def version_label(data: dict[str, Any], context: RenderContext) -> str:
-    """Which version a rendered plan shows, plainly: `1.2`, `a1b2c3d`, `a1b2c3d with uncommitted
-    changes`, or `not committed` for a plan git has never seen."""
+    """Which version a rendered plan shows, plainly: `a1b2c3d`, `1.2 (commit a1b2c3d)`, either `with
+    uncommitted changes`, or `not committed` (`1.2, not committed`) for content in no commit. A plan's
+    own `version:` is the author's name for it; the commit is what finds it again, so both are said."""
     given = data.get("version")
-    version = given if isinstance(given, str) and given.strip() else context.version
-    if version is None:
-        return "not committed"
-    return f"{version} {UNCOMMITTED}" if context.modified else str(version)
+    given = given if isinstance(given, str) and given.strip() else None
+    if context.version is None:
+        return f"{given}, {NOT_COMMITTED}" if given else NOT_COMMITTED
+    label = f"{given} (commit {context.version})" if given else context.version
+    return f"{label} {UNCOMMITTED}" if context.modified else label
+
+
+def is_committed_version(context: RenderContext) -> bool:
+    """Whether the values shown are those of a commit: what a signature can refer to."""
+    return context.version is not None and not context.modified
 
 
 def date_label(data: dict[str, Any], context: RenderContext) -> str | None:
@@ -164,7 +177,10 @@ def render_plan(plan: Plan, *, flavor: Flavor = "markdown", context: RenderConte
     data = plan.data
     view = _View(data, plan.id)
     completeness = check.completeness_of(data) if schema.is_valid(data) else None
-    return _template().render(
+    template = _template()
+    held = context.trusted_html.hold if context.trusted_html is not None else str
+    return template.render(
+        held=held,
         flavor=flavor,
         site=flavor == "site",
         plan=view,
@@ -279,6 +295,7 @@ def _template():
         internal=_internal,
         percent=_percent,
         trusted=_trusted,
+        held=_held,
     )
     source = resources.files("planbook").joinpath("templates/plan.md.j2").read_text(encoding="utf-8")
     return env.from_string(source)
@@ -292,6 +309,12 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return escape.inline(value)
+
+
+@pass_context
+def _held(jinja: Any, value: Any) -> Markdown:
+    """The template's own HTML, held aside (`TrustedHtml`) when the render was given a place for it."""
+    return Markdown(jinja["held"](str(value)))
 
 
 def _trusted(value: Any) -> Markdown:

@@ -9,14 +9,13 @@ autoescape on, and a Content-Security-Policy that forbids every request is the l
 from __future__ import annotations
 
 import functools
-import secrets
 import xml.etree.ElementTree as etree
 from importlib import resources
 from typing import Any
 
 from planbook.export.document import Document, build_document
 from planbook.export.timeline import timeline_svg
-from planbook.html_policy import clean_plan_html
+from planbook.html_policy import TrustedHtml, clean_plan_html
 from planbook.internal import TITLE as INTERNAL_TITLE
 from planbook.loader import Plan
 from planbook.render import RenderContext
@@ -31,12 +30,12 @@ def export_html(plan: Plan, context: RenderContext | None = None, *, internal: b
 
 
 def document_html(document: Document, data: dict[str, Any]) -> str:
-    marker = f"pb-timeline-{secrets.token_hex(8)}"  # a line no plan text can forge
     svg = timeline_svg(data, title=f"Phase timeline of {document.cover.name}")
-    body = clean_html(markdown_to_html(document.body_with(marker if svg else "")))
-    if svg:
-        figure = f'<figure class="pb-figure">{svg}<figcaption>Phase timeline: each bar is a phase, shaded by the share of its tasks done.</figcaption></figure>'
-        body = body.replace(f"<p>{marker}</p>", figure, 1)
+    trusted = TrustedHtml()  # the figure is ours: it stands in the Markdown as a marker no plan text can forge
+    marker = trusted.hold(
+        f'<figure class="pb-figure">{svg}<figcaption>Phase timeline: each bar is a phase, shaded by the share of its tasks done.</figcaption></figure>'
+    ) if svg else ""
+    body = trusted.restore(clean_html(markdown_to_html(document.body_with(marker))))
     return _page_template().render(
         cover=document.cover,
         body=_markup(body),

@@ -19,7 +19,7 @@ import yaml
 
 from conftest import PROJECTS, ROOT
 from planbook import escape
-from planbook.html_policy import clean_plan_html, is_reserved_id, namespaced_id
+from planbook.html_policy import DIAGRAM_LEAD, ID_NAMESPACE, clean_plan_html, is_reserved_id, namespaced_id
 from planbook.loader import load_plan
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -64,6 +64,39 @@ graph LR
 graph LR
   E-->F
 </code></pre>
+
+## Rollout notes {{: id='rollout" autofocus onfocus="alert(document.domain)' }}
+
+## Styled {{: id='st" style="background-image:url(https://evil.invalid/toc-style.png)' }}
+
+<div markdown="1">
+<h3 markdown="1" id="b&quot; onmouseover=&quot;alert(2)">Quoted id</h3>
+</div>
+
+```mermaid
+flowchart TD
+  A["<img src='https://evil.invalid/label.png'>"] --> B
+  K@{{ img: "https://evil.invalid/shape.png", label: "k", pos: "t", w: 60, h: 60 }}
+```
+
+```{{.mermaid title="diagram"}}
+%%{{init: {{"themeCSS": ".node rect {{ fill: url(https://evil.invalid/fence-title.svg#a) }}"}}}}%%
+graph TD
+  G --> H
+```
+
+<pre title="t" class="mermaid mermaid">--- 
+config:
+  themeCSS: ".node {{ background: url(https://evil.invalid/nbsp.png) }}"
+---
+graph TD
+  I --> J</pre>
+
+<pre class="mermaid">---&#13;config:&#13;  themeCSS: ".node {{ background: url(https://evil.invalid/cr.png) }}"&#13;---&#13;graph TD&#13;  L --> M</pre>
+
+<div class="pb-downloads">Download: <a class="pb-download" href="https://evil.invalid/fake.html" download>HTML</a></div>
+
+## Mermaid's own {{: #d__mermaid_0 }}
 """
 MULTILINE_VALUE = "First line\n??? note \"Collapsed\"\n    hidden text\n!!! danger\n    alarm"
 
@@ -119,8 +152,13 @@ class Ids(HTMLParser):
         ('<p id="__search">t</p>', "<p>t</p>"),  # ids only on headings
         ('<a href="#__search">t</a>', '<a href="#plan-__search" rel="noopener noreferrer">t</a>'),
         ('<div class="md-search admonition warning evil">t</div>', '<div class="admonition warning">t</div>'),
-        ('<span class="md-typeset pb-badge">t</span>', '<span class="pb-badge">t</span>'),
-        ('<pre class="mermaid highlight"><code>graph TD</code></pre>', '<pre class="mermaid"><code>graph TD</code></pre>'),
+        # the template's own classes are not a plan's to use: its badges are held aside, never cleaned
+        ('<span class="md-typeset pb-badge">t</span>', "<span>t</span>"),
+        ('<div class="pb-downloads"><a class="pb-download" href="https://evil.test/x.html">HTML</a></div>',
+         '<div><a rel="noopener noreferrer" href="https://evil.test/x.html">HTML</a></div>'),
+        ('<pre class="mermaid mermaid highlight"><code>graph TD</code></pre>', f'<pre class="mermaid"><code>{DIAGRAM_LEAD}\ngraph TD</code></pre>'),
+        ('<h2 id=\'a" onfocus="alert(1)\'>t</h2>', '<h2 id="a--onfocus--alert-1-">t</h2>'),
+        ('<h2 id="d__mermaid_0">t</h2>', '<h2 id="plan-d__mermaid_0">t</h2>'),
     ],
 )
 def test_ids_never_the_themes_and_classes_only_from_the_allowlist(html: str, expected: str) -> None:
@@ -189,7 +227,7 @@ def test_no_element_from_a_plan_carries_a_theme_id(attack_site) -> None:
     ids = Ids(page)
     from_plan = [value for value, inside in ids.ids if inside]
     chrome = [value for value, inside in ids.ids if not inside]
-    assert [value for value in from_plan if is_reserved_id(value)] == []
+    assert [value for value in from_plan if is_reserved_id(value) and not value.startswith(ID_NAMESPACE)] == []
     assert {"plan-__config", "plan-__search", "plan-__drawer"} <= set(from_plan)
     # Every id the theme itself writes is one our rule reserves (a drift test against Material),
     # and each stands once in the page.
@@ -202,13 +240,29 @@ def test_no_element_from_a_plan_carries_a_theme_id(attack_site) -> None:
     article = page[page.index("<article"): page.index("</article>")]
     assert "%%{" not in article and "evil.invalid" not in article.split("</h1>")[0]
     assert "<details" not in article  # `???` in a value stays text
+    assert "onfocus=" not in page and "onmouseover=" not in page and 'style="background' not in page  # toc included
+    diagrams = re.findall(r'<pre\b[^>]*class="mermaid"[^>]*>(.*?)</pre>', article, re.S)
+    assert len(diagrams) >= 6
+    for diagram in diagrams:
+        text = re.sub(r"<[^>]+>", "", diagram)
+        assert text.startswith(DIAGRAM_LEAD) and "config:" not in text and "%%{" not in text and "themeCSS" not in text, text
+    assert article.count('class="pb-downloads"') == 1  # ours; the plan's copy lost its class
+    assert "https://evil.invalid/fake.html" in article  # as a plain link
+    assert 'content="default-src \'self\'' in page  # the second wall: a Content-Security-Policy
 
 
 @pytest.mark.browser
 def test_in_chromium_nothing_runs_and_the_themes_search_still_works(attack_site, new_page) -> None:
     page, log = new_page(open_shadow_roots=True)
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
+    requests: list[str] = []  # every request that reached the network layer for another host
+    failures: list[str] = []
+
+    def outside(route) -> None:
+        requests.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), outside)
+    page.on("requestfailed", lambda request: failures.append(f"{request.url} {request.failure}"))
     workers: list[str] = []
     page.on("worker", lambda worker: workers.append(worker.url))
     page.goto(attack_site.url + f"projects/{PLAN_ID}/")
@@ -217,12 +271,14 @@ def test_in_chromium_nothing_runs_and_the_themes_search_still_works(attack_site,
                            "[...document.querySelectorAll('.mermaid')].some(e => e.shadowRoot && e.shadowRoot.querySelector('svg'))")
     page.wait_for_timeout(300)
     assert log.dialogs == []
-    assert not [error for error in log.errors if error.startswith("uncaught")]
+    # Mermaid's image shape throws when the policy refuses its remote image: that diagram stays empty.
+    assert not [error for error in log.errors if error.startswith("uncaught") and "image cannot be decoded" not in error]
     assert page.evaluate("document.getElementById('__config').tagName") == "SCRIPT"
     reserved = page.evaluate(
         "[...document.querySelectorAll('article [id]')].map(e => e.id).filter(id => /^(_|md-|pb-)/.test(id))")
     assert reserved == []
-    assert not [url for url in requests if "invalid" in url], requests  # no tracking pixel, no remote style sheet
+    # No tracking pixel, no remote style sheet: the Content-Security-Policy stops them before the network.
+    assert requests == [], (requests, failures)
     assert not [url for url in workers if not url.startswith(attack_site.url)], workers
     screenshot(page, "hardening-theme-ids-plan")
 

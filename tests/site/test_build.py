@@ -108,7 +108,7 @@ def test_plan_page_has_a_gantt_of_the_five_phases_from_the_start_date(sample_sit
     gantt = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', html, re.S)
     assert gantt, "no Mermaid block"
     lines = gantt.group(1).splitlines()
-    assert lines[0] == "gantt"
+    assert lines[0].startswith("%% planbook:") and lines[1] == "gantt"  # our first line, then the chart
     phases = [line.strip() for line in lines if re.search(r":p\d,", line)]
     assert len(phases) == 5
     assert phases[0].endswith(":p1, 2026-09-07, 14d")  # start_date, and 2 weeks

@@ -270,8 +270,9 @@ def cleaner():
     [
         '<ul class="task-list"><li class="task-list-item"><label class="task-list-control"><input type="checkbox" aria-label="Deploy" disabled="" checked=""><span class="task-list-indicator"></span></label> Deploy</li></ul>',
         '<div class="admonition danger">\n<p class="admonition-title">2 open blockers</p>\n<ul>\n<li>x</li>\n</ul>\n</div>',
-        '<pre class="mermaid"><code>gantt\n    title A &amp; B\n    Phase 1 :p1, 2026-01-05, 14d</code></pre>',
-        '<p><span class="pb-progress"><progress max="5" value="2" aria-label="2 of 5 tasks done"></progress> 2 of 5 done</span></p>',
+        # Every diagram gets a first line of ours, so that no settings can stand before it (html_policy).
+        '<pre class="mermaid"><code>%% planbook: settings written in a diagram are not applied\ngantt\n    title A &amp; B\n    Phase 1 :p1, 2026-01-05, 14d</code></pre>',
+        '<p><progress max="5" value="2" aria-label="2 of 5 tasks done"></progress> 2 of 5 done</p>',
         '<h2 id="notes">NOTES<a class="headerlink" href="#notes" title="Permanent link" rel="noopener noreferrer">¶</a></h2>',
         '<table>\n<thead>\n<tr>\n<th style="text-align:left">Role</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td style="text-align:left">PM</td>\n</tr>\n</tbody>\n</table>',
         '<details class="note" open=""><summary>More</summary><p>x</p></details>',
