@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -21,7 +22,6 @@ from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import FieldPath, LoadError, LoadResult, Plan, positions_of
 
-_EMPTY = re.compile(r"^\s*(?:tbd|tba|todo|\?+|-+|\.\.\.)?\s*$", re.I)
 _TYPE_NAMES = {
     "string": "text",
     "integer": "a whole number",
@@ -72,13 +72,16 @@ def check_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[Check
 def with_collisions(paths: Sequence[Path], results: list[CheckResult]) -> list[CheckResult]:
     """The results, with PB111 on each plan whose file name another's equals but for case."""
     collisions = paths_module.case_collisions(paths)
+    out = []
     for path, result in zip(paths, results):
         others = collisions.get(Path(path))
         if others:
             names = ", ".join(one_line(other.name) for other in others)
-            result.findings = sorted({*result.findings, Finding(result.path, 1, 1, "PB111",
-                                      f"{names} differs from this file's name only by case; on macOS and Windows they are one file, so rename one")})
-    return results
+            collision = Finding(result.path, 1, 1, "PB111",
+                                f"{names} differs from this file's name only by case; on macOS and Windows they are one file, so rename one")
+            result = dataclasses.replace(result, findings=sorted({*result.findings, collision}))  # results may be shared
+        out.append(result)
+    return out
 
 
 def _check_chunk(paths: list[Path]) -> list[CheckResult]:
@@ -135,8 +138,9 @@ def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
     if plan.notes:
         leftovers = list(placeholders.find_leftovers(plan.notes))
         places = positions_of(plan.notes, [leftover.offset for leftover in leftovers], plan.notes_line)
+        private = internal.internal_spans(plan.notes) if leftovers else []
         for leftover, (line, column) in zip(leftovers, places):
-            yield ("notes",), _leftover_finding(plan.path, line, column, leftover)
+            yield ("notes",), _leftover_finding(plan.path, line, column, leftover, private=_within(leftover.offset, private))
 
 
 def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
@@ -150,8 +154,9 @@ def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
             )
         elif isinstance(value, str):
             leftovers = list(placeholders.find_leftovers(value))
+            private = schema.is_internal(path)
             for leftover, (line, column) in zip(leftovers, plan.locate_all(path, [leftover.token for leftover in leftovers])):
-                yield path, _leftover_finding(plan.path, line, column, leftover)
+                yield path, _leftover_finding(plan.path, line, column, leftover, private=private)
 
 
 #: Python-Markdown's time grows with the square of a paragraph's unclosed `[` and some escapes
@@ -175,32 +180,64 @@ def _notes_size_findings(plan: Plan) -> Iterator[Finding]:
 
 
 # The target of an inline link or image, `[text](target)`, or of a reference definition, `[ref]: target`.
-_LINK_TARGET = re.compile(r"\]\(\s*<?(?P<inline>[^)\s>]+)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?(?P<reference>[^\s>]+)", re.M)
+# A reference definition may stand in a block quote or a list item, and its address may be on the next line.
+_LINK_TARGET = re.compile(r"\]\(\s*<?(?P<inline>[^)\s>]+)"
+                          r"|^(?:[ \t]*>)*[ \t]*\[[^\]\n]+\]:[ \t]*(?:\n(?:[ \t]*>)*[ \t]*)?<?(?P<reference>[^\s>]+)", re.M)
 
 
 def _relative_link_findings(plan: Plan) -> Iterator[Finding]:
     """Relative links in the notes. A plan page lives at projects/<ID>/ on the site, where a link
     written relative to the plan file finds nothing, and MkDocs' strict build fails without saying
-    where; the check says where, and what to write instead."""
-    from urllib.parse import urlsplit
-
+    where; the check says where, and what to write instead. An address no URL parser reads
+    (`https://[docs`) is reported too: it is no link to anywhere."""
     scanned = placeholders.mask_markdown(plan.notes, code_only=True)
+    private = internal.internal_spans(plan.notes)
     links = []
     for match in _LINK_TARGET.finditer(scanned):
         name = "inline" if match.group("inline") else "reference"
         target = match.group(name)
-        if not (target.startswith(("#", "/")) or urlsplit(target).scheme):
-            links.append((match.start(name), target))
-    for (line, column), (_, target) in zip(positions_of(plan.notes, [offset for offset, _ in links], plan.notes_line), links):
-        yield Finding(plan.path, line, column, "PB108",
-                      f"relative link `{one_line(target)}`: the site has no page there; link with a full https:// address, or to a heading with #")
+        scheme = url_scheme(target)
+        if scheme is None or not (target.startswith(("#", "/")) or scheme):
+            links.append((match.start(name), target, scheme is None))
+    offsets = [offset for offset, _, _ in links]
+    for (line, column), (offset, target, broken) in zip(positions_of(plan.notes, offsets, plan.notes_line), links):
+        if _within(offset, private):
+            shown = "a link in internal notes"
+        else:
+            shown = f"relative link `{one_line(target)}`" if not broken else f"link `{one_line(target)}`"
+        if broken:
+            yield Finding(plan.path, line, column, "PB108", f"{shown} is not an address any browser can follow; write a full https:// address")
+        else:
+            yield Finding(plan.path, line, column, "PB108",
+                          f"{shown}: the site has no page there; link with a full https:// address, or to a heading with #")
 
 
-def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.Leftover) -> Finding:
-    if leftover.code == "PB202":
+def url_scheme(target: str) -> str | None:
+    """The scheme of a link's address (`""` for a relative one), or None when it is no address."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - reading it is how a bad port shows
+    except ValueError:
+        return None
+    return parts.scheme
+
+
+def _within(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.Leftover, *, private: bool = False) -> Finding:
+    """PB201 or PB202; `private` (internal content) quotes nothing of the text."""
+    if leftover.code == "PB202" and private:
+        message = "a template block is left in internal content; remove it"
+    elif leftover.code == "PB202":
         message = f"template block `{one_line(leftover.token)}` is left in; conditional blocks come from the plan's data, so remove it"
+    elif private:
+        message = "a placeholder is left unfilled in internal content; fill it in"
     else:
-        message = f"placeholder {leftover.token} is left unfilled; {placeholders.describe(leftover.name)}"
+        message = f"placeholder {one_line(leftover.token)} is left unfilled; {placeholders.describe(leftover.name)}"
     return Finding(path, line, column, leftover.code, message)
 
 
@@ -401,15 +438,39 @@ def _identity_findings(plan: Plan) -> Iterator[Finding]:
 
 
 def is_empty(value: Any) -> bool:
-    """Empty, TBD or still a placeholder: a value that does not count as filled in."""
+    """Empty, TBD or still a placeholder: a value that does not count as filled in.
+
+    Text counts as empty when nothing is left of it but punctuation once invisible characters and
+    HTML comments are gone and it is read as NFKC (`"\u200b"`, `"—"`, `"…"`, `"<!-- -->"`), when
+    what is left is a stand-in (`TBD.`, `[TBD]`, `ＴＢＤ`, `todo`), or when it is a bracketed name
+    like a placeholder's (`[client_name]`).
+    """
     if value is None:
         return True
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > 4 and text[0] not in "[?-.tT":  # the common case, decided without a regex
-            return False
-        return bool(_EMPTY.match(text)) or placeholders.is_placeholder(text)
+        if len(text) > 5 and text.isascii() and text[0].isalnum() and text[:3].lower() not in _STAND_IN_STARTS:
+            return False  # the common case, decided without normalizing
+        return _is_stand_in(text) or placeholders.is_placeholder(text)
     return placeholders.is_placeholder(value)
+
+
+_STAND_INS = frozenset({"tbd", "tba", "tbc", "todo", "tk", "xxx", "fixme"})
+_STAND_IN_STARTS = frozenset(word[:3] for word in _STAND_INS)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_BRACKETED_NAME = re.compile(r"\[[A-Za-z0-9_ -]+\]")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+# Letters that print as nothing: Hangul fillers, the blank Braille pattern.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _is_stand_in(text: str) -> bool:
+    text = unicodedata.normalize("NFKC", _HTML_COMMENT.sub("", text))
+    text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE and not c.isspace() and c not in _BLANK_LETTERS)
+    if _BRACKETED_NAME.fullmatch(text):
+        return True
+    core = "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+    return not core or (core.casefold() in _STAND_INS and len(core) == len(text.strip("[](){}.!?:;-–—…")))
 
 
 def content_values(data: dict[str, Any]) -> Iterator[tuple[FieldPath, dict[str, Any], Any]]:

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TextIO, Sequence
 
 from planbook.escape import one_line
-from planbook.paths import PROJECTS_DIR, projects_dir
+from planbook.paths import PROJECTS_DIR, plan_files_in, projects_dir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024  # a README or a docs page `planbook placeholders` reads
 
 
 class UsageError(ValueError):
@@ -195,8 +196,7 @@ def plan_files(paths: Sequence[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # Links are listed too: the loader refuses one that leads out of the repository (PB012).
-            files += sorted(p for p in path.glob("*.md") if p.is_file() or p.is_symlink())
+            files += plan_files_in(path)  # links and odd entries too: the loader says what is wrong with each
         elif path.is_file() or path.is_symlink():
             files.append(path)
         elif path.exists():
@@ -231,7 +231,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     import re
 
     from planbook.files import write_atomic
-    from planbook.paths import case_collisions, name_problem
+    from planbook.paths import case_collisions, inside_repository, name_problem
     from planbook.scaffold import scaffold
     from planbook.schema import plan_schema
 
@@ -243,6 +243,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UsageError(reserved.message)
     folder = args.dir if args.dir is not None else projects_dir()
     target = folder / f"{args.id}.md"
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder; plans live in a folder named {PROJECTS_DIR}/")
+    if not inside_repository(target):
+        raise UsageError(f"{folder} leads out of the repository; a plan must be written inside it")
     clash = case_collisions([target]).get(target)
     if clash:
         raise UsageError(f"{clash[0]} differs from {target.name} only by case; on macOS and Windows they are one file")
@@ -364,11 +368,13 @@ def export_target(output: str | None, plan: Path, suffix: str) -> Path:
     stem = plan.stem
     if not re.fullmatch(plan_schema()["properties"]["id"]["pattern"].removeprefix("^").removesuffix("$"), stem):
         raise UsageError(f"{plan.name!r} is not a plan file name to name an export after; give the file with -o")
-    if output is None:
-        return Path(f"{stem}{suffix}")
-    target = Path(output)
-    if output.endswith(("/", os.sep)) or (target.is_dir() and not target.is_symlink()):
-        return target / f"{stem}{suffix}"
+    target = Path(f"{stem}{suffix}") if output is None else Path(output)
+    if output is not None and (output.endswith(("/", os.sep)) or (target.is_dir() and not target.is_symlink())):
+        target = target / f"{stem}{suffix}"
+    if target.exists() and os.path.samefile(target, plan):
+        raise UsageError(f"{target} is the plan itself; write the export somewhere else with -o")
+    if target.suffix.casefold() == ".md" and target.absolute().parent.resolve() == plan.absolute().parent.resolve():
+        raise UsageError(f"{target} would sit among the plans and be read as one; write the export somewhere else with -o")
     return target
 
 
@@ -396,7 +402,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     path = resolve_plan(args.plan)
     rows = plan_history(path, limit=args.limit)
     if args.format == "json":
-        json.dump([dataclasses.asdict(row) for row in rows], sys.stdout, indent=2, ensure_ascii=False)
+        # ASCII: a program reads \uXXXX as well, and no raw control or bidi character reaches a terminal
+        json.dump([dataclasses.asdict(row) for row in rows], sys.stdout, indent=2, ensure_ascii=True)
         sys.stdout.write("\n")
         return EXIT_OK
     headings = ("Date", "Commit", "Status", "Confidence", "Completeness")
@@ -421,10 +428,12 @@ def cmd_placeholders(args: argparse.Namespace) -> int:
     from planbook.loader import display_path, positions_of
     from planbook.placeholders import find_leftovers
 
+    from planbook.files import read_bounded
+
     found = 0
     for raw in args.paths:
-        try:
-            text = Path(raw).read_text(encoding="utf-8")
+        try:  # bounded, and never from a FIFO or a device: `planbook placeholders /dev/zero` ends at once
+            text = read_bounded(raw, MAX_DOCUMENT_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise UsageError(f"cannot read {raw}: {getattr(e, 'strerror', None) or e}") from None
         leftovers = list(find_leftovers(text))

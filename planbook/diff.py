@@ -10,8 +10,8 @@ a pull request's text lands in the job summary.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
-import difflib
 import json
 import re
 from pathlib import Path
@@ -19,8 +19,9 @@ from typing import Any, Iterator, Literal
 
 from planbook import escape, schema
 from planbook.check import CheckResult, _dotted, check_result  # _dotted: field paths as findings write them
-from planbook.history import GitError, read_blobs, repo_root, run_git
-from planbook.loader import Plan, load_plan
+from planbook.findings import Finding
+from planbook.history import GitError, TooLarge, read_blobs, repo_root, run_git
+from planbook.loader import MAX_FILE_BYTES, Plan, load_plan
 
 PROJECTS = "projects"
 _PLAN_PATH = re.compile(rf"{PROJECTS}/[^/]+\.md")
@@ -84,12 +85,12 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]
 
 
 def notes_change(before: str, after: str) -> Change | None:
+    """How many lines of the notes came and went, counted as multisets: linear in the notes' length,
+    where a line-by-line diff takes time that grows with the square of the lines changed."""
     if before.strip() == after.strip():
         return None
-    added = removed = 0
-    for line in difflib.ndiff(before.strip().splitlines(), after.strip().splitlines()):
-        added += line.startswith("+ ")
-        removed += line.startswith("- ")
+    old, new = collections.Counter(before.strip().splitlines()), collections.Counter(after.strip().splitlines())
+    added, removed = sum((new - old).values()), sum((old - new).values())
     return Change("notes changed", where=f"{_count(added, 'line')} added, {removed} removed")
 
 
@@ -450,7 +451,11 @@ def diff_plans(base: str | None = None, head: str | None = None, *, root: Path |
         if path is None:
             return None
         file = top / path
-        text = None if revision.commit is None else blobs.get(f"{revision.commit}:{path}") or b""
+        blob = None if revision.commit is None else blobs.get(f"{revision.commit}:{path}")
+        if isinstance(blob, TooLarge):  # measured, not read: a plan may not be this large
+            message = f"the file is {blob.size:,} bytes; a plan may be at most {MAX_FILE_BYTES:,}"
+            return Side(path, CheckResult(path, [Finding(path, 1, 1, "PB002", message)]))
+        text = None if revision.commit is None else blob or b""
         return Side(path, check_result(load_plan(file, text=text)))
 
     plans = [compare(kind, side(base_rev, old), side(head_rev, new)) for kind, old, new in changes]

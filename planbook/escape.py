@@ -113,7 +113,11 @@ def safe_url(value: str) -> str | None:
     text = clean(value).strip()
     if not text or any(c.isspace() for c in text):
         return None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - reading it is how a bad port shows
+    except ValueError:  # `https://[docs`, a fullwidth `＠` in the host: no address to link to
+        return None
     if parts.scheme:
         return text if parts.scheme in ("http", "https") and parts.netloc else None
     if text.startswith("//") or ":" in text.split("/", 1)[0]:

@@ -7,9 +7,13 @@ needed; a site of a thousand plans must not run a thousand git processes.
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
+import threading
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import IO, Iterable, Iterator, Mapping
+
+from planbook.loader import MAX_FILE_BYTES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,49 +35,63 @@ def repo_root(start: Path) -> Path | None:
 
 
 def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
-    """The last commit of each path that git tracks. Paths git does not know are left out."""
+    """The commit that put each plan's content in place, for the plans git has committed.
+
+    One `git log` along the first parents, where a merge counts as the commit that changed what it
+    merged (so the version named is one whose tree holds this content), and one `git status`, which
+    says which plans hold uncommitted changes. Plans git does not know, and plans deleted in their last
+    commit and made again since, are left out: their content is in no commit.
+    """
     wanted = {p.resolve() for p in paths}
     if not wanted:
         return {}
     root = repo_root(next(iter(wanted)).parent)
     if root is None:
         return {}
+    root = root.resolve()
     dirs = sorted({p.parent for p in wanted})
     try:
-        out = subprocess.run(
-            ["git", "log", "--format=%x00%h%x09%as", "--name-only", "--no-renames", "--", *map(str, dirs)],
-            cwd=root, capture_output=True, text=True, check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
+        out = run_git(root, "log", "--first-parent", "--no-renames", "--raw", "-z", "--format=%x01%h%x09%as", "--",
+                      *map(str, dirs))
+    except GitError:
         return {}
     facts: dict[Path, GitFacts] = {}
+    deleted: set[Path] = set()
     counts: dict[Path, int] = {}
-    for entry in out.split("\x00")[1:]:
-        header, _, names = entry.partition("\n")
-        commit, _, date = header.partition("\t")
-        for name in names.split("\n"):
-            if not name:
-                continue
+    for commit, date, entries in _raw_log(out):
+        for status, _, _, name in entries:
             path = (root / name).resolve()
             if path not in wanted:
                 continue
             counts[path] = counts.get(path, 0) + 1
-            if path not in facts:
-                facts[path] = GitFacts(commit, date, 0)
-    changed = uncommitted(root, dirs)
-    return {path: dataclasses.replace(fact, commits=counts[path], modified=path in changed) for path, fact in facts.items()}
+            if path not in facts and path not in deleted:
+                if status == "D":
+                    deleted.add(path)
+                else:
+                    facts[path] = GitFacts(commit, date, 0)
+    changed, untracked = working_tree_state(root, dirs)
+    return {
+        path: dataclasses.replace(fact, commits=counts[path], modified=path in changed)
+        for path, fact in facts.items()
+        if path not in untracked
+    }
 
 
-def uncommitted(root: Path, dirs: Iterable[Path]) -> set[Path]:
-    """The files under `dirs` whose content differs from HEAD (staged or not), resolved: one `git status`."""
+def working_tree_state(root: Path, dirs: Iterable[Path]) -> tuple[set[Path], set[Path]]:
+    """(modified, untracked): the files under `dirs` whose content differs from HEAD, staged or not,
+    and those git does not track, resolved; from one `git status`, which applies git's own filters."""
     try:
-        out = subprocess.run(
-            ["git", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--", *map(str, dirs)],
-            cwd=root, capture_output=True, check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return set()
-    return {(root / entry[3:].decode("utf-8", "surrogateescape")).resolve() for entry in out.split(b"\x00") if len(entry) > 3}
+        out = run_git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *map(str, dirs))
+    except GitError:
+        return set(), set()
+    modified: set[Path] = set()
+    untracked: set[Path] = set()
+    for entry in out.split(b"\x00"):
+        if len(entry) < 4:
+            continue
+        path = (root / entry[3:].decode("utf-8", "surrogateescape")).resolve()
+        (untracked if entry[:2] == b"??" else modified).add(path)
+    return modified, untracked
 
 
 # -- reading old versions ----------------------------------------------------------------------
@@ -95,32 +113,75 @@ def run_git(root: Path, *args: str, input: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def read_blobs(root: Path, names: Iterable[str]) -> dict[str, bytes | None]:
+@dataclasses.dataclass(frozen=True)
+class TooLarge:
+    """A version larger than a plan may be: its size, and nothing of its content."""
+
+    size: int
+
+
+def read_blobs(root: Path, names: Iterable[str], *, limit: int = MAX_FILE_BYTES) -> dict[str, bytes | TooLarge | None]:
     """The content of each object name (`REV:path`, or a blob id) through one `git cat-file --batch`.
 
-    Names git cannot find map to None. One process for every file keeps a history of a hundred
-    versions, or a diff of a hundred plans, from forking git a hundred times.
+    Names git cannot find map to None, and so does a name holding a line break, which the batch
+    protocol cannot carry (the others are read all the same). A blob over `limit` bytes is TooLarge,
+    read past, not kept: a 95 MB old version costs no memory. One process for every file keeps a
+    history of a hundred versions, or a diff of a hundred plans, from forking git a hundred times.
     """
     wanted = list(dict.fromkeys(names))
-    if not wanted or any("\n" in name for name in wanted):
-        return {name: None for name in wanted}
-    out = run_git(root, "cat-file", "--batch", input="".join(f"{name}\n" for name in wanted).encode("utf-8", "surrogateescape"))
-    blobs: dict[str, bytes | None] = {}
-    position = 0
-    for name in wanted:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            blobs[name] = out[position : position + size]
-            position += size + 1  # the content is followed by a newline
-        elif len(header) == 3:  # a tree or a commit: not a file
-            position += int(header[2]) + 1
-            blobs[name] = None
-        else:  # `<name> missing` or `<name> ambiguous`
-            blobs[name] = None
+    blobs: dict[str, bytes | TooLarge | None] = {name: None for name in wanted}
+    asked = [name for name in wanted if "\n" not in name and "\r" not in name]
+    if not asked:
+        return blobs
+    try:
+        process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+    except OSError as e:
+        raise GitError(f"cannot run git: {e.strerror or e}") from e
+    assert process.stdin is not None and process.stdout is not None
+    request = "".join(f"{name}\n" for name in asked).encode("utf-8", "surrogateescape")
+    # Written from a thread: git answers while it reads, and a long list would fill both pipes.
+    writer = threading.Thread(target=_write_and_close, args=(process.stdin, request), daemon=True)
+    writer.start()
+    try:
+        for name in asked:
+            header = process.stdout.readline().rstrip(b"\n")
+            if not header:
+                break
+            fields = header.split(b" ")
+            if len(fields) != 3 or not _OBJECT_ID.fullmatch(fields[0]) or not fields[2].isdigit():
+                continue  # `<name> missing`, `<name> ambiguous`: a name may hold spaces, so no more is read
+            kind, size = fields[1], int(fields[2])
+            if kind == b"blob" and size <= limit:
+                blobs[name] = process.stdout.read(size)
+            else:
+                _skip(process.stdout, size)
+                blobs[name] = TooLarge(size) if kind == b"blob" else None
+            process.stdout.read(1)  # the newline after the content
+    finally:
+        process.stdout.close()
+        process.wait()
+        writer.join()
     return blobs
+
+
+_OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _write_and_close(stream: IO[bytes], data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.close()
+    except (BrokenPipeError, ValueError):  # git stopped reading: its answers say what it did
+        pass
+
+
+def _skip(stream: IO[bytes], size: int) -> None:
+    while size > 0:
+        chunk = stream.read(min(size, 1 << 20))
+        if not chunk:
+            return
+        size -= len(chunk)
 
 
 # -- a plan over time --------------------------------------------------------------------------
@@ -226,36 +287,43 @@ def plan_histories(paths: Iterable[Path], limit: int | None = 10, *, known: Mapp
 
 
 def _raw_log(out: bytes) -> Iterator[tuple[str, str, list[tuple[str, str, str, str]]]]:
-    """Commits of `git log --raw -z --format=%x01%h%x09%as`: (commit, date, [(status, blob, old, new)])."""
-    for chunk in out.split(b"\x01")[1:]:
-        fields = chunk.split(b"\x00")
-        commit, _, date = fields[0].decode().partition("\t")
-        entries = []
-        i = 1
-        while i < len(fields):
-            meta = fields[i].lstrip(b"\n")
-            if not meta.startswith(b":"):
-                i += 1
+    """Commits of `git log --raw -z --format=%x01%h%x09%as`: (commit, date, [(status, blob, old, new)]).
+
+    Read token by token, NUL-separated: after an entry's header come its one or two paths, taken as
+    paths whatever bytes they hold, so a file name cannot forge a commit or an entry.
+    """
+    tokens = out.split(b"\x00")
+    commit: tuple[str, str, list[tuple[str, str, str, str]]] | None = None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if token.startswith(b"\x01"):
+            if commit is not None:
+                yield commit
+            hash_, _, date = token[1:].decode("ascii", "replace").partition("\t")
+            commit = (hash_, date.strip(), [])
+        elif token.startswith(b":") and commit is not None:
+            parts = token.decode("ascii", "replace").split()  # :old_mode new_mode old_blob new_blob status
+            if len(parts) < 5:
                 continue
-            parts = meta.decode().split()  # :old_mode new_mode old_blob new_blob status
             status = parts[4]
-            if status[0] in "RC":
-                old, new = fields[i + 1].decode("utf-8", "replace"), fields[i + 2].decode("utf-8", "replace")
-                i += 3
-            else:
-                old = new = fields[i + 1].decode("utf-8", "replace")
-                i += 2
-            entries.append((status, parts[3], old, new))
-        yield commit, date, entries
+            count = 2 if status[0] in "RC" else 1
+            names = [name.decode("utf-8", "surrogateescape") for name in tokens[i : i + count]]
+            i += count
+            old, new = (names[0], names[-1]) if names else ("", "")
+            commit[2].append((status, parts[3], old, new))
+    if commit is not None:
+        yield commit
 
 
-def _facts(path: Path, text: bytes | None) -> Facts:
+def _facts(path: Path, text: bytes | TooLarge | None) -> Facts:
     """Status, confidence and completeness of one version of a plan, through the one gate
     (`check_result`), so an old version that no longer loads, or never did, is a row, not a crash."""
     from planbook.check import check_result
     from planbook.loader import load_plan
 
-    if text is None:
+    if not isinstance(text, bytes):  # gone, or larger than any plan may be
         return None, None, None
     result = check_result(load_plan(path, text=text))
     if result.plan is None:

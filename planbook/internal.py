@@ -23,10 +23,11 @@ from planbook.findings import Finding
 from planbook.loader import positions_of
 
 TITLE = "Internal — not in client exports"
-# Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->` and `<!-- internal-only -->` all
-# open a block, so that a near-miss spelling hides text instead of publishing it.
-OPENING = re.compile(r"<!--\s*internal\b.*?-->", re.I | re.S)
-CLOSING = re.compile(r"<!--\s*/\s*internal\b\s*-->", re.I)
+# Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->`, `<!--- internal -->` and a marker
+# with an invisible character pasted in (U+FFFD once the notes are read) all open a block, so that a
+# near-miss spelling hides text instead of publishing it.
+OPENING = re.compile(r"[\W_]*internal\b", re.I)
+CLOSING = re.compile(r"[\W_]*/[\W_]*internal\b[\W_]*", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,35 +45,70 @@ class MarkerProblem:
     message: str
 
 
+@dataclasses.dataclass(frozen=True)
+class _Marker:
+    start: int
+    end: int
+    opening: bool  # else closing
+
+
+def _markers(notes: str) -> Iterator[_Marker]:
+    """The internal markers among the notes' HTML comments, in one pass: each `<!--` runs to the next
+    `-->`, or to the end when there is none, as in HTML. A comment inside another is not a marker."""
+    position = 0
+    while True:
+        start = notes.find("<!--", position)
+        if start < 0:
+            return
+        close = notes.find("-->", start + 4)
+        end = len(notes) if close < 0 else close + 3
+        content = notes[start + 4 : close if close >= 0 else len(notes)]
+        if CLOSING.fullmatch(content):
+            yield _Marker(start, end, opening=False)
+        elif OPENING.match(content):
+            yield _Marker(start, end, opening=True)
+        position = end
+
+
 def split_notes(notes: str) -> tuple[list[Part], list[MarkerProblem]]:
     """The notes as public and internal runs, in order, with the markers themselves left out."""
     parts: list[Part] = []
     problems: list[MarkerProblem] = []
     position = 0
-    while position <= len(notes):
-        opening = OPENING.search(notes, position)
-        closing = CLOSING.search(notes, position)
-        if closing and (opening is None or closing.start() < opening.start()):
+    opened: _Marker | None = None
+    for marker in _markers(notes):
+        if opened is None and not marker.opening:
             # A closing marker with no opening one: fail closed.
-            parts.append(Part(notes[position : closing.start()], True, position))
-            problems.append(MarkerProblem(closing.start(), "`<!-- /internal -->` closes a block that was never opened, "
+            parts.append(Part(notes[position : marker.start], True, position))
+            problems.append(MarkerProblem(marker.start, "`<!-- /internal -->` closes a block that was never opened, "
                                           "so everything above it, back to the previous marker, is treated as internal; "
                                           "add the `<!-- internal -->` line where the internal text begins"))
-            position = closing.end()
-            continue
-        if opening is None:
-            parts.append(Part(notes[position:], False, position))
-            break
-        parts.append(Part(notes[position : opening.start()], False, position))
-        end = CLOSING.search(notes, opening.end())
-        if end is None:
-            parts.append(Part(notes[opening.end() :], True, opening.end()))
-            problems.append(MarkerProblem(opening.start(), "`<!-- internal -->` is never closed, so the rest of the notes is "
-                                          "treated as internal; add a `<!-- /internal -->` line where the internal text ends"))
-            break
-        parts.append(Part(notes[opening.end() : end.start()], True, opening.end()))
-        position = end.end()
+        elif opened is None:
+            parts.append(Part(notes[position : marker.start], False, position))
+            opened = marker
+        elif not marker.opening:
+            parts.append(Part(notes[opened.end : marker.start], True, opened.end))
+            opened = None
+        else:
+            continue  # a second opening marker inside an open block: the block goes on
+        position = marker.end
+    if opened is not None:
+        parts.append(Part(notes[opened.end :], True, opened.end))
+        problems.append(MarkerProblem(opened.start, "`<!-- internal -->` is never closed, so the rest of the notes is "
+                                      "treated as internal; add a `<!-- /internal -->` line where the internal text ends"))
+    elif position <= len(notes):
+        parts.append(Part(notes[position:], False, position))
     return [part for part in parts if part.text], problems
+
+
+def internal_spans(notes: str) -> list[tuple[int, int]]:
+    """The character ranges of the notes that are internal, markers included: what no finding quotes."""
+    spans = []
+    parts, _ = split_notes(notes) if "<!--" in notes else ([], [])
+    for part in parts:
+        if part.internal:
+            spans.append((part.start, part.start + len(part.text)))
+    return spans
 
 
 def notes_markdown(notes: str, *, include: bool, site: bool) -> Markdown:

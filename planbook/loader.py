@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import json
 import math
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
 
 import yaml
 
-from planbook.escape import one_line
+from planbook.escape import clean, one_line
+from planbook.files import NotARegularFile, TooLarge, read_bounded
 from planbook.findings import Finding
 from planbook.paths import plan_file_problem, repository_root
 
@@ -42,14 +41,14 @@ MAX_DEPTH = 32
 MAX_VALUES = 20_000
 # Above this many opening brackets and dashes the front matter is walked as events first, so that
 # deep nesting is refused before libyaml's recursive composer could overflow the C stack.
-_STRUCTURE_SCAN_THRESHOLD = 400
+_STRUCTURE_SCAN_THRESHOLD = 800
 
 Position = tuple[int, int]
 FieldPath = tuple[Union[str, int], ...]
 
 # An anchor or alias starts a node: after a line start, white space or a flow indicator, and a name
 # follows it at once. "Q&A" and "P & L" cannot be one; what might be goes through the event scan.
-_MAY_HOLD_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
+_MAY_HOLD_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\[\]{},]")
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 # What YAML refuses to read raw (its reader's error gives no line, and libyaml counts its offset in bytes).
@@ -72,6 +71,7 @@ _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 # Python refuses to read integers longer than this (sys.get_int_max_str_digits); no plan needs one.
 _MAX_DIGITS = 4_300
+_MAX_BITS = 1_000  # about 300 decimal digits: larger numbers are refused, however they are written
 
 
 @dataclasses.dataclass
@@ -232,19 +232,13 @@ def _read_bounded(path: Path) -> bytes:
     if problem is not None:
         raise _Refused(problem.code, problem.message, (1, 1))
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return read_bounded(path, MAX_FILE_BYTES)
+    except TooLarge as e:
+        raise _Refused("PB002", f"the file is {e.size:,} bytes; a plan may be at most {MAX_FILE_BYTES:,}", (1, 1)) from e
+    except NotARegularFile as e:
+        raise _Refused("PB001", "not a regular file; a plan is a Markdown file", (1, 1)) from e
     except OSError as e:
         raise _Refused("PB001", f"cannot read the file: {e.strerror or e}", (1, 1)) from e
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise _Refused("PB001", "not a regular file; a plan is a Markdown file", (1, 1))
-        if info.st_size > MAX_FILE_BYTES:
-            raise _Refused("PB002", f"the file is {info.st_size:,} bytes; a plan may be at most {MAX_FILE_BYTES:,}", (1, 1))
-        try:
-            return handle.read(MAX_FILE_BYTES + 1)
-        except OSError as e:
-            raise _Refused("PB001", f"cannot read the file: {e.strerror or e}", (1, 1)) from e
 
 
 def _load(shown: str, raw: str | bytes) -> Plan:
@@ -271,7 +265,9 @@ def _load(shown: str, raw: str | bytes) -> Plan:
         raise _Refused("PB005", "the front matter opened here is never closed: add a `---` line after the last field", (1, 1))
 
     yaml_text = "\n".join(lines[1:end]) + "\n"
-    notes = "\n".join(lines[end + 1 :])
+    # Control characters become U+FFFD here, one for one, so that check, render and export all read the
+    # same notes: a marker spelled `<!--\x0binternal -->` is one to all of them or to none.
+    notes = clean("\n".join(lines[end + 1 :]))
     data, builder = _parse_front_matter(yaml_text)
     return Plan(
         path=shown,
@@ -328,11 +324,14 @@ def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | Non
     if not yaml_text.strip():
         raise _Refused("PB010", "the front matter is empty; it must hold the plan's fields", (2, 1))
     lines = _Lines(yaml_text)
-    structure = yaml_text.count("[") + yaml_text.count("{") + yaml_text.count("- ") + yaml_text.count(",")
+    # Every indicator that can open a nested collection on one line (`? ? ? a` nests without
+    # indenting): many of them, and the nesting is measured before libyaml's recursive composer runs.
+    structure = sum(yaml_text.count(indicator) for indicator in ("[", "{", "-", ",", "?"))
+    breaks = _UNICODE_BREAKS.search(yaml_text) is not None
     try:
         if structure > _STRUCTURE_SCAN_THRESHOLD or _MAY_HOLD_ANCHOR.search(yaml_text):
             _scan_events(yaml_text, lines)
-        data = _fast_load(yaml_text)
+        data = None if breaks else _fast_load(yaml_text)
         if data is not None:
             return data, None
         root = yaml.compose(yaml_text, Loader=_Loader)
@@ -351,7 +350,10 @@ def _parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], "_Builder | Non
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
         raise _Refused("PB010", f"the front matter is {kind}; it must be a mapping of field names to values", lines.at(root.start_mark))
     builder = _Builder(lines)
-    return builder.build(root, (), 0), builder
+    data = builder.build(root, (), 0)
+    if breaks:
+        builder.refuse_bare_breaks(yaml_text)
+    return data, builder
 
 
 def _unreadable_character(yaml_text: str) -> _Refused:
@@ -384,6 +386,11 @@ class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
     yaml_constructors: dict[Any, Any] = {}
     yaml_multi_constructors: dict[Any, Any] = {}
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:  # only an alias makes the composer share a node
+            raise _NotSimple
+        return super().construct_object(node, deep=deep)
+
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
         if not isinstance(node, yaml.MappingNode) or node.tag != _MAP:
             raise _NotSimple
@@ -409,7 +416,7 @@ class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
             return None
         if tag == _BOOL and text in _PLAIN_BOOLS:
             return _PLAIN_BOOLS[text]
-        if tag == _INT and _PLAIN_INT.fullmatch(text) and len(text) <= _MAX_DIGITS:
+        if tag == _INT and _PLAIN_INT.fullmatch(text) and len(text) <= 300:
             return int(text)
         if tag == _FLOAT and _PLAIN_FLOAT.fullmatch(text) and len(text) <= _MAX_DIGITS:
             value = float(text)
@@ -484,6 +491,7 @@ class _Builder:
         self.yaml11: dict[FieldPath, str] = {}
         self.spans: dict[FieldPath, tuple[int, int]] = {}
         self.odd_numbers: dict[FieldPath, str] = {}
+        self._quoted: list[tuple[int, int]] = []  # character ranges of quoted scalars
         self.count = 0
         self._seen: set[int] = set()
 
@@ -499,6 +507,8 @@ class _Builder:
         self.positions[path] = self._at(node.start_mark)
         self.spans[path] = (node.start_mark.index, node.end_mark.index)
         if isinstance(node, yaml.ScalarNode):
+            if node.style in ('"', "'"):
+                self._quoted.append((node.start_mark.index, node.end_mark.index))
             return self._scalar(node, path)
         if isinstance(node, yaml.SequenceNode):
             self._require_tag(node, _SEQ)
@@ -519,6 +529,22 @@ class _Builder:
             self.key_positions[(*path, key)] = self._at(key_node.start_mark)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
+
+    def refuse_bare_breaks(self, yaml_text: str) -> None:
+        """PB006 at a U+0085, U+2028 or U+2029 outside quotes. YAML breaks lines there and editors,
+        git and GitHub do not: `# done later<U+2028>client_uat: true` reads as a comment in review and
+        ticks a task in YAML. Inside quotes it is text, as everyone sees it."""
+        quoted = sorted(self._quoted)
+        starts = [start for start, _ in quoted]
+        for found in _UNICODE_BREAKS.finditer(yaml_text):
+            index = found.start()
+            at = bisect.bisect_right(starts, index) - 1
+            if at >= 0 and quoted[at][0] <= index < quoted[at][1]:
+                continue
+            line_start = yaml_text.rfind("\n", 0, index) + 1
+            raise _Refused("PB006", f"U+{ord(found.group()):04X} outside quotes: YAML reads it as a line break where editors "
+                                    f"show none; delete it, or write it as `\\u{ord(found.group()):04x}` inside double quotes",
+                           (yaml_text.count("\n", 0, index) + 2, index - line_start + 1))
 
     def _require_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
@@ -548,14 +574,17 @@ class _Builder:
             value = _constructor.construct_yaml_int(node) if tag == _INT else _constructor.construct_yaml_float(node)
         except (ValueError, IndexError, OverflowError) as e:  # only an explicit tag gets here: `!!int "abc"`
             raise self._not_a(node, "a whole number" if tag == _INT else "a number") from e
+        if isinstance(value, int) and value.bit_length() > _MAX_BITS:  # `0x` and 3,600 `f`s: 4,335 decimal digits
+            raise _Refused("PB006", f"a number of {len(str(value)) if value.bit_length() < 14_000 else 'over 4,300'} digits; "
+                                    "no plan field holds a number that large", self._at(node.start_mark))
         if not plain.fullmatch(text) or not math.isfinite(value):
             self.yaml11[path] = text  # sexagesimal `1:20` is 80; `012` is octal 10; `.nan`
             self.odd_numbers[path] = text
         return value
 
     def _not_a(self, node: yaml.ScalarNode, what: str) -> _Refused:
-        shown = one_line(json.dumps(node.value[:40], ensure_ascii=False))
-        return _Refused("PB009", f"the YAML tag `{tag_name(node.tag)}` says {shown} is {what}, and it is not; remove the tag",
+        # The value is not quoted: it may be internal content, and findings reach public CI logs.
+        return _Refused("PB009", f"the YAML tag `{tag_name(node.tag)}` says this value is {what}, and it is not; remove the tag",
                         self._at(node.start_mark))
 
 

@@ -18,8 +18,11 @@ from typing import Iterable
 
 #: The folder of plans, relative to the project's root.
 PROJECTS_DIR = "projects"
-#: Names MkDocs turns into the folder's index page, compared without case.
-RESERVED_STEMS = frozenset({"index", "readme"})
+#: Names MkDocs turns into the folder's index page, and names Windows keeps for devices (a checkout
+#: there cannot make `CON.md`), compared without case.
+INDEX_STEMS = frozenset({"index", "readme"})
+DEVICE_STEMS = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+RESERVED_STEMS = INDEX_STEMS | DEVICE_STEMS
 _ROOT_MARKERS = (PROJECTS_DIR, "mkdocs.yml")
 
 
@@ -59,10 +62,22 @@ def projects_dir(start: Path | None = None) -> Path:
 
 
 @functools.lru_cache(maxsize=256)
-def _boundary(folder: Path) -> Path:
-    """What a plan in `folder` may resolve into: its repository, else the folder above it."""
+def _boundary(folder: Path) -> tuple[Path, Path | None]:
+    """What a plan in `folder` may resolve into: its repository (but not its `.git`), else the folder
+    above it."""
     top = repository_root(folder)
-    return (top if top is not None else folder.parent).resolve()
+    if top is None:
+        return folder.parent.resolve(), None
+    return top.resolve(), (top / ".git").resolve()
+
+
+def inside_repository(path: Path) -> bool:
+    """Whether `path`, links resolved, stays in the repository of the folder it is named in, and out
+    of its `.git` (where a CI checkout keeps its credentials)."""
+    path = Path(path).absolute()
+    boundary, git_dir = _boundary(path.parent)
+    target = path.resolve(strict=False)
+    return target.is_relative_to(boundary) and not (git_dir is not None and target.is_relative_to(git_dir))
 
 
 def plan_file_problem(path: Path | str) -> PathProblem | None:
@@ -71,41 +86,63 @@ def plan_file_problem(path: Path | str) -> PathProblem | None:
     path = Path(path).absolute()
     if not os.path.lexists(path):
         return None
-    boundary = _boundary(path.parent)
     try:
-        target = path.resolve(strict=False)
+        inside = inside_repository(path)
     except (OSError, RuntimeError):  # a loop of links
         return PathProblem("PB012", "a symbolic link that leads nowhere (a loop); a plan must be a file in the repository")
-    if not target.is_relative_to(boundary):
-        return PathProblem("PB012", "a symbolic link to a file outside the repository; a plan must be a file in the repository, "
-                                    "so copy its text here instead")
+    if not inside:
+        return PathProblem("PB012", "a symbolic link to a file outside the repository (or in its .git); a plan must be a file "
+                                    "in the repository, so copy its text here instead")
     return None
 
 
 def name_problem(stem: str) -> PathProblem | None:
     """Why `stem` cannot name a plan's file, or None."""
-    if stem.casefold() in RESERVED_STEMS:
+    if stem.casefold() in INDEX_STEMS:
         return PathProblem("PB110", f"`{stem}` is the name of the folder's own page on the site, so no plan can have it; "
+                                    "rename the file and its `id`")
+    if stem.casefold() in DEVICE_STEMS:
+        return PathProblem("PB110", f"`{stem}` names a device on Windows, where no checkout can make the file; "
                                     "rename the file and its `id`")
     return None
 
 
+def plan_files_in(folder: Path) -> list[Path]:
+    """Every entry of `folder` that claims to be a plan (`*.md`, any case): files, links (even broken
+    ones) and anything else so named, which the loader then refuses with a finding. The one listing of
+    a folder of plans, for the command line and the site alike, so neither skips what the other reads."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [entry for entry in entries if entry.suffix.casefold() == ".md"]
+
+
 def case_collisions(paths: Iterable[Path]) -> dict[Path, list[Path]]:
-    """Each plan whose name equals another's but for case, with the others: one file on macOS and
-    Windows. The plans' folders are listed, so a single file named by pre-commit meets its siblings."""
+    """Each plan whose name equals another's but for case (`ACME-1.md`, `acme-1.md`, `ACME-1.MD`), with
+    the others: one file on macOS and Windows. The plans' folders are listed, so a single file named by
+    pre-commit meets its siblings; and a folder beside the plans' whose name differs only by case
+    (`Projects/` and `projects/`) collides for every plan in it."""
     wanted = [Path(p) for p in paths]
-    by_folder: dict[Path, list[Path]] = {}
+    siblings: dict[Path, list[Path]] = {}
     for path in wanted:
-        by_folder.setdefault(path.parent, [])
-    for folder in by_folder:
+        if path.parent not in siblings:
+            try:
+                siblings[path.parent] = sorted(path.parent.iterdir())
+            except OSError:
+                siblings[path.parent] = []
+    folder_twins: dict[Path, list[Path]] = {}
+    for folder in siblings:
         try:
-            by_folder[folder] = sorted(p for p in folder.glob("*.md"))
+            folder_twins[folder] = [entry for entry in folder.absolute().parent.iterdir()
+                                    if entry.name != folder.absolute().name and entry.name.casefold() == folder.absolute().name.casefold()]
         except OSError:
-            by_folder[folder] = []
+            folder_twins[folder] = []
     found: dict[Path, list[Path]] = {}
     for path in wanted:
         key = path.name.casefold()
-        others = [p for p in by_folder[path.parent] if p.name != path.name and p.name.casefold() == key]
+        others = [entry for entry in siblings[path.parent] if entry.name != path.name and entry.name.casefold() == key]
+        others += folder_twins[path.parent]
         if others:
             found[path] = others
     return found

@@ -19,7 +19,7 @@ from planbook import schema
 _TOKEN = re.compile(r"\[([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]+)\]")
 _BLOCK = re.compile(r"\{\{\s*(?:[#/]\s*(?:if|unless|each|with)\b|else\b)[^{}\n]*\}\}")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+_BACKTICKS = re.compile(r"(\\*)(`+)")
 _LINK = re.compile(r"!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
 _LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
 _TASK_BOX = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
@@ -72,7 +72,10 @@ def mask_markdown(text: str, *, code_only: bool = False) -> str:
 
     _blank_fences(text, blank)
     masked = "".join(chars)
-    for pattern in (_CODE_SPAN,) if code_only else (_CODE_SPAN, _LINK, _LINK_DEFINITION):
+    for start, end in code_spans(masked):
+        blank(start, end)
+    masked = "".join(chars)
+    for pattern in () if code_only else (_LINK, _LINK_DEFINITION):
         for match in pattern.finditer(masked):
             blank(match.start(), match.end())
         masked = "".join(chars)
@@ -80,6 +83,31 @@ def mask_markdown(text: str, *, code_only: bool = False) -> str:
         for match in _TASK_BOX.finditer(masked):
             blank(match.end(1), match.end())
     return "".join(chars)
+
+
+def code_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where code spans are, as Markdown finds them: a run of backticks not escaped by a backslash,
+    to the next run of the same length. A run with no partner is literal backticks."""
+    position = 0
+    while True:
+        found = _BACKTICKS.search(text, position)
+        if found is None:
+            return
+        run_start = found.start(2)
+        if len(found.group(1)) % 2:  # `\`` is a literal backtick; the run may open a span after it
+            position = run_start + 1
+            continue
+        closing = _closing_run(len(found.group(2))).search(text, found.end(2))
+        if closing is None:
+            position = found.end(2)
+            continue
+        yield run_start, closing.end()
+        position = closing.end()
+
+
+@functools.lru_cache(maxsize=16)
+def _closing_run(length: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!`){'`' * length}(?!`)")
 
 
 def _blank_fences(text: str, blank) -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from planbook import schema
-from planbook.check import CheckResult, check_result, progress_of
+from planbook.check import CheckResult, check_result, progress_of, with_collisions
 from planbook.history import GitFacts, last_changes
 from planbook.loader import load_plan
+from planbook.paths import plan_files_in
 
 TASK_LISTS: tuple[tuple[str, ...], ...] = tuple(("phases", phase, "tasks") for phase in schema.PHASES)
 
@@ -109,7 +110,7 @@ def checked(path: Path) -> CheckResult:
     `mkdocs serve` rebuilds the whole site on every edit; this way it loads again only the plans
     that changed, not all thousand.
     """
-    path = Path(path).resolve()
+    path = Path(path).absolute()  # not resolved: a link is judged as a link (planbook.paths)
     try:
         key = _file_key(path)
     except OSError:
@@ -120,9 +121,10 @@ def checked(path: Path) -> CheckResult:
     return cached[1]
 
 
-def _file_key(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return (stat.st_mtime_ns, stat.st_size)
+def _file_key(path: Path) -> tuple[int, int, int, int]:
+    """What changes when the plan does: the file's time and size, and the link's, if it is one."""
+    target, link = path.stat(), path.lstat()
+    return (target.st_mtime_ns, target.st_size, link.st_mtime_ns, link.st_ino)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -130,9 +132,9 @@ class Portfolio:
     """Every plan in a folder, checked, with what git knows of each: what one site build shows."""
 
     folder: Path
-    files: tuple[Path, ...]  # resolved, in name order
+    files: tuple[Path, ...]  # absolute, as listed (links not resolved), in name order
     results: tuple[CheckResult, ...]  # one for each file, in the same order
-    facts: dict[Path, GitFacts]  # by resolved path; plans git does not track are left out
+    facts: dict[Path, GitFacts]  # by listed path; plans git does not track are left out
     stamp: tuple[tuple[int, int], ...]  # each file's modification time and size when loaded
 
     @functools.cached_property
@@ -162,8 +164,8 @@ def load_portfolio(folder: Path, *, reuse: bool = False) -> Portfolio:
     added, removed or changed since. A site build loads the portfolio once in its hooks, and its
     macros take the same one: each plan is loaded once and git runs once.
     """
-    folder = Path(folder).resolve()
-    files = tuple(sorted(path for path in folder.glob("*.md") if path.is_file()))
+    folder = Path(folder).absolute()  # not resolved: a `projects` link out of the repository stays one
+    files = tuple(plan_files_in(folder))
     try:
         stamp = tuple(_file_key(path) for path in files)
     except OSError:  # a file went away while we looked: nothing to reuse
@@ -171,6 +173,9 @@ def load_portfolio(folder: Path, *, reuse: bool = False) -> Portfolio:
     last = _last_loaded.get(folder)
     if reuse and last is not None and stamp and last.files == files and last.stamp == stamp:
         return last
-    portfolio = Portfolio(folder, files, tuple(checked(path) for path in files), last_changes(files), stamp)
+    results = tuple(with_collisions(files, [checked(path) for path in files]))
+    by_resolved = last_changes(files)  # git's facts are keyed by resolved paths; the portfolio's by listed ones
+    facts = {path: by_resolved[path.resolve()] for path in files if path.resolve() in by_resolved}
+    portfolio = Portfolio(folder, files, results, facts, stamp)
     _last_loaded[folder] = portfolio
     return portfolio

@@ -30,7 +30,8 @@ def report_text(results: Sequence[CheckResult], out: TextIO) -> None:
 
 
 def report_json(results: Sequence[CheckResult], out: TextIO) -> None:
-    json.dump([finding.as_dict() for finding in _findings(results)], out, indent=2, ensure_ascii=False)
+    # ASCII: a program reads \uXXXX as well, and no raw control or bidi character reaches a terminal
+    json.dump([finding.as_dict() for finding in _findings(results)], out, indent=2, ensure_ascii=True)
     out.write("\n")
 
 
@@ -100,7 +101,7 @@ def report_sarif(results: Sequence[CheckResult], out: TextIO) -> None:
             }
         ],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
+    json.dump(document, out, indent=2, ensure_ascii=True)
     out.write("\n")
 
 

@@ -89,16 +89,17 @@ def test_many_plans_cost_one_git_log_and_one_cat_file(git_repo, monkeypatch):
         git_repo.write(f"projects/P-{number:03d}.md", northwind("testing", 90, plan_id=f"P-{number:03d}"))
     git_repo.commit("Four move on")
     calls: list[list[str]] = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
-    def counting_run(args, *a, **k):
-        calls.append(list(args))
-        return real_run(args, *a, **k)
+    class CountingPopen(real_popen):  # subprocess.run starts its process through Popen too
+        def __init__(self, args, *a, **k):
+            calls.append(list(args))
+            super().__init__(args, *a, **k)
 
-    monkeypatch.setattr(history.subprocess, "run", counting_run)
+    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
     paths = sorted((git_repo.path / "projects").glob("*.md"))
     found = plan_histories(paths, limit=5)
-    assert [c[1] for c in calls] == ["rev-parse", "log", "cat-file"]
+    assert [c[1] for c in calls] == ["rev-parse", "log", "cat-file"], calls
     assert len(found) == 12
     moved = found[paths[0].resolve()]
     assert [(r.status, r.confidence) for r in moved] == [("testing", 90), ("development", 80)]

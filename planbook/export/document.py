@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 
 from planbook.loader import Plan
-from planbook.render import RenderContext, date_label, render_plan, version_label
+from planbook.render import RenderContext, date_label, is_committed_version, render_plan, version_label
 
 PHASES_HEADING = "## 2. IMPLEMENTATION PHASES\n"
 
@@ -36,8 +36,8 @@ class Cover:
     def signoff_notice(self) -> str | None:
         """Why this document is not for signature, or None when it is."""
         if self.uncommitted:
-            return ("This document shows changes that are not committed: it is not a version of the plan anyone can "
-                    "find again. Commit them and export again before signing.")
+            return ("This document shows content that is not committed: it is not a version of the plan anyone can "
+                    "find again. Commit it and export again before signing.")
         return None
 
 
@@ -86,5 +86,5 @@ def cover_of(plan: Plan, context: RenderContext) -> Cover:
         lead=text("lead", "[LEAD_ENGINEER]"),
         version=version_label(data, context),
         date=date_label(data, context) or dt.date.today().isoformat(),
-        uncommitted=context.modified,
+        uncommitted=not is_committed_version(context),
     )

@@ -58,13 +58,50 @@ def test_uncommitted_changes_are_stated_plainly(repo: GitRepo, staged: bool) -> 
     assert f"{commit} with uncommitted changes" in html and "Not for signature." in html
 
 
-def test_a_plans_own_version_field_is_qualified_too(repo: GitRepo) -> None:
-    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace('id: "NORTHWIND-001"', 'id: "NORTHWIND-001"\nversion: "2.0"', 1))
+def test_a_plans_own_version_field_is_said_with_the_commit_that_finds_it(repo: GitRepo) -> None:
+    # `version:` is the author's name for a version; the commit is what finds it again, so both show.
+    versioned = SAMPLE.replace('id: "NORTHWIND-001"', 'id: "NORTHWIND-001"\nversion: "2.0"', 1)
+    repo.write("projects/NORTHWIND-001.md", versioned)
     repo.commit("Version 2.0")
-    assert "| Version | 2\\.0 |" in export_md(repo)  # `2.` escaped, as a line may not start a list
-    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace('id: "NORTHWIND-001"', 'id: "NORTHWIND-001"\nversion: "2.0"', 1)
-               .replace("Northwind Outfitters Ltd.", "Someone Else"))
-    assert "| Version | 2\\.0 with uncommitted changes |" in export_md(repo)
+    commit = repo.git("log", "-1", "--format=%h").stdout.strip()
+    assert f"| Version | 2\\.0 (commit {commit}) |" in export_md(repo)  # `2.` escaped, as a line may not start a list
+    repo.write("projects/NORTHWIND-001.md", versioned.replace("Northwind Outfitters Ltd.", "Someone Else"))
+    assert f"| Version | 2\\.0 (commit {commit}) with uncommitted changes |" in export_md(repo)
+    repo.write("projects/NEVER-001.md", versioned.replace("NORTHWIND-001", "NEVER-001"))
+    never = export_md(repo, "NEVER-001")
+    assert "| Version | 2\\.0, not committed |" in never and "**Not for signature.**" in never
+
+
+def test_a_plan_deleted_and_made_again_is_not_the_deleting_commit(repo: GitRepo) -> None:
+    repo.git("rm", "-q", "projects/NORTHWIND-001.md")
+    repo.commit("Remove the plan")
+    deleting = repo.git("log", "-1", "--format=%h").stdout.strip()
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace("Northwind Outfitters Ltd.", "Recreated Ltd."))
+    document = export_md(repo)
+    assert deleting not in document and "| Version | not committed |" in document and "Not for signature" in document
+
+
+def test_a_merge_that_changed_a_plan_is_its_version(repo: GitRepo) -> None:
+    repo.git("checkout", "-q", "-b", "branch")
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace("Northwind Outfitters Ltd.", "Branch Ltd."))
+    repo.commit("On the branch")
+    branch = repo.git("log", "-1", "--format=%h").stdout.strip()
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "branch")
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace("Northwind Outfitters Ltd.", "Merged Ltd."))
+    repo.commit("Merge, with a change of its own")
+    merge = repo.git("log", "-1", "--format=%h").stdout.strip()
+    document = export_md(repo)
+    assert "Merged Ltd." in document and f"| Version | {merge} |" in document and branch not in document
+
+
+def test_plans_under_a_folder_git_would_quote(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("plans-é/projects/NORTHWIND-001.md", SAMPLE)
+    repo.commit("A plan in a folder with a non-ASCII name")
+    commit = repo.git("log", "-1", "--format=%h").stdout.strip()
+    done = planbook("export", "projects/NORTHWIND-001.md", "--format", "md", "-o", "-", cwd=repo.path / "plans-é")
+    assert done.returncode == 0 and f"| Version | {commit} |" in done.stdout, done.stdout[:500]
 
 
 def test_a_plan_never_committed_says_so(repo: GitRepo) -> None:

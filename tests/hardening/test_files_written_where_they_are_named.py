@@ -168,3 +168,51 @@ def test_names_that_differ_only_by_case_collide(repo: GitRepo) -> None:
     assert "PB111" in single.stdout and single.returncode == 1
     refused = planbook("new", "Northwind-001", cwd=repo.path)
     assert refused.returncode == 2 and "only by case" in refused.stderr
+
+
+# -- found by the adversarial review ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["here", "folder"])
+def test_export_never_writes_over_the_plan_it_reads(repo: GitRepo, where: str) -> None:
+    plan = repo.path / "projects" / "NORTHWIND-001.md"
+    before = plan.read_bytes()
+    if where == "here":
+        done = planbook("export", "NORTHWIND-001", "--format", "md", cwd=repo.path / "projects")
+    else:
+        done = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "projects/", cwd=repo.path)
+    assert done.returncode == 2 and ("the plan itself" in done.stderr or "among the plans" in done.stderr), done.stderr
+    assert plan.read_bytes() == before
+
+
+def test_new_writes_nothing_through_a_projects_link_out_of_the_repository(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo.path / "projects").symlink_to(outside)
+    (repo.path / "docs").mkdir()
+    done = planbook("new", "EVIL-1", cwd=repo.path / "docs")
+    assert done.returncode == 2 and "out of the repository" in done.stderr, done.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_new_says_so_when_projects_is_a_file(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    (repo.path / "projects").write_text("not a folder\n", encoding="utf-8")
+    done = planbook("new", "X-1", cwd=repo.path)
+    assert done.returncode == 2 and "is not a folder" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("name", ["CON", "aux", "NUL", "com1", "LPT9"])
+def test_names_windows_keeps_for_devices_are_refused(repo: GitRepo, name: str) -> None:
+    refused = planbook("new", name, cwd=repo.path)
+    assert refused.returncode == 2 and "Windows" in refused.stderr
+    repo.write(f"projects/{name}.md", SAMPLE.replace('id: "NORTHWIND-001"', f'id: "{name}"'))
+    done = planbook("check", cwd=repo.path)
+    assert f"projects/{name}.md:1:1: PB110" in done.stdout
+
+
+def test_a_plan_linked_into_git_metadata_is_refused(repo: GitRepo) -> None:
+    (repo.path / "projects" / "X.md").symlink_to("../.git/config")
+    done = planbook("check", cwd=repo.path)
+    assert done.returncode == 1 and "projects/X.md:1:1: PB012" in done.stdout, done.stdout

@@ -27,7 +27,7 @@ SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 
 
 def with_line(pattern: str, replacement: str, text: str = SAMPLE) -> str:
-    changed, count = re.subn(pattern, replacement, text, count=1, flags=re.M)
+    changed, count = re.subn(pattern, lambda _: replacement, text, count=1, flags=re.M)
     assert count == 1, pattern
     return changed
 
@@ -122,3 +122,87 @@ def test_the_two_validators_agree_and_every_invalid_plan_has_an_error_finding(sw
         assert not result.ok and result.completeness is None
     if result.ok:
         assert result.completeness is not None
+
+
+# -- found by the adversarial review ---------------------------------------------------------------
+
+
+def test_anchors_right_after_a_colon_are_refused(tmp_path) -> None:
+    text = with_line(r"^team:$", 'team: {"pm":&who "Marta Kowalska", "lead":*who, "developer": "Dev Patel", "qa": "Q"}\nteam_was:')
+    loaded = load_plan("projects/NORTHWIND-001.md", text=text)
+    assert not isinstance(loaded, Plan) and loaded.findings[0].code == "PB008"
+
+
+@pytest.mark.parametrize("line_break", ["\u2028", "\u2029", "\x85"])
+def test_a_line_break_editors_do_not_show_cannot_hide_a_key_in_a_comment(line_break: str) -> None:
+    text = with_line(r"^status:.*$", "status: complete")
+    text = re.sub(r": true\b", ": false", text)
+    text = text.replace("      client_uat: false", f"      # UAT still open, see ticket 42{line_break}      client_uat: true")
+    loaded = load_plan("projects/NORTHWIND-001.md", text=text)
+    assert not isinstance(loaded, Plan), "a key hidden in a comment was read"
+    assert loaded.findings[0].code == "PB006" and f"U+{ord(line_break):04X}" in loaded.findings[0].message
+
+
+def test_the_same_characters_inside_quotes_are_text() -> None:
+    loaded = load_plan("projects/NORTHWIND-001.md", text=with_line(r"^name:.*$", 'name: "one\u2028two"'))
+    assert isinstance(loaded, Plan) and loaded.data["name"] == "one\u2028two"
+
+
+@pytest.mark.parametrize("value", ["\\u200b", "\\u3164", "…", "—", "[TBD]", "TBD.", "ＴＢＤ", "<!-- -->", "[client_name]", "?", " - "])
+def test_a_value_that_says_nothing_does_not_fill_a_field(value: str) -> None:
+    text = with_line(r"^timeline:.*$", f'timeline: "{value}"')
+    codes = finding_codes(text)
+    assert ("PB301", text.splitlines().index(f'timeline: "{value}"') + 1) in codes, codes
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "Escaped ticks: \\`[x](other-plan.md)\\`",  # not code: the link is live, and the build checks it
+        "Ref on the next line: [y][r]\n\n[r]:\n    secret.md",
+        "> A quote with a definition: [z][q]\n>\n> [q]: quoted.md",
+        "- a list item: [w][l]\n\n    [l]: listed.md",
+    ],
+)
+def test_check_refuses_every_link_the_strict_build_would(tmp_path, notes: str) -> None:
+    import sys
+
+    sys.path.insert(0, str(PROJECTS.parent / "tests" / "site"))
+    from sitebuild import SiteProject
+
+    loaded = load_plan("projects/NORTHWIND-001.md", text=SAMPLE + "\n" + notes + "\n")
+    assert isinstance(loaded, Plan)
+    assert "PB108" in {finding.code for finding in check_result(loaded).findings}
+    project = SiteProject(tmp_path / "project")
+    project.add_plan("NORTHWIND-001", SAMPLE + "\n" + notes + "\n")
+    project.commit("A link the check must see")
+    assert not project.build().ok  # and the build refuses it: the two agree
+
+
+@pytest.mark.parametrize("kind", ["case", "extension", "dangling-link", "folder-link", "fifo"])
+def test_the_site_build_refuses_what_check_refuses_in_the_folder(tmp_path, kind: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(PROJECTS.parent / "tests" / "site"))
+    from sitebuild import SiteProject
+
+    project = SiteProject(tmp_path / "project")
+    project.add_samples()
+    folder = project.path / "projects"
+    if kind == "case":
+        project.add_plan("northwind-001", SAMPLE.replace('id: "NORTHWIND-001"', 'id: "northwind-001"'))
+    elif kind == "extension":
+        (folder / "NORTHWIND-001.MD").write_text(SAMPLE, encoding="utf-8")
+    elif kind == "dangling-link":
+        (folder / "DANGLING.md").symlink_to("does-not-exist.md")
+    elif kind == "folder-link":
+        (project.path / "sub").mkdir()
+        (folder / "DIRLINK.md").symlink_to("../sub")
+    else:
+        os.mkfifo(folder / "PIPE.md")
+    check = subprocess.run([sys.executable, "-m", "planbook.cli", "check"], cwd=project.path, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 1, check.stdout
+    build = project.build()
+    assert not build.ok and "Traceback" not in build.output, build.output[-2000:]

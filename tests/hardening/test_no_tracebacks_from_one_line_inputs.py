@@ -153,3 +153,96 @@ def test_a_draft_with_any_wrong_type_anywhere_renders_and_exports(base_name: str
                 except Exception as e:  # noqa: BLE001 - the test collects every crash, then fails on them
                     failures.append((step, path, repr(value), f"{type(e).__name__}: {e}"))
     assert failures == [], failures[:5]
+
+
+# -- found by the adversarial review ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "front_matter", "code"),
+    [
+        ("nested-explicit-keys", "x:\n  " + "? " * 60_000 + "a", "PB011"),  # libyaml's composer overflowed the C stack
+        ("long-hex-number", "confidence: 0x" + "f" * 3_600, "PB006"),  # 4,335 digits: no message could quote it
+        ("long-octal-number", "confidence: 0" + "7" * 5_000, "PB006"),
+    ],
+)
+def test_shapes_that_crashed_or_overflowed_give_a_finding(tmp_path, name: str, front_matter: str, code: str) -> None:
+    path = tmp_path / "projects" / "Q.md"
+    path.parent.mkdir()
+    path.write_text(f'---\nid: "Q"\n{front_matter}\n---\n', encoding="utf-8")
+    done = run("check", str(path), cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr == "", done.stderr[-2000:]
+    assert f" {code} " in done.stdout
+
+
+@pytest.mark.parametrize("link", ["https://[docs/spec", "https://u\uff20ser@evil.test/p.png", "http://x:99999999/"])
+def test_an_address_no_parser_reads_is_a_finding_not_a_traceback(tmp_path, link: str) -> None:
+    project = SiteProject(tmp_path / "project")
+    project.add_plan("NORTHWIND-001", SAMPLE + f"\nSee [the spec]({link}).\n")
+    project.add_plan("CASCADE-007", (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8")
+                     + f'\n<img src="{link}" alt="raw">\n')
+    project.commit("Links that do not parse")
+    done = run("check", cwd=project.path)
+    assert "Traceback" not in done.stderr and done.returncode == 1
+    assert "NORTHWIND-001.md" in done.stdout and " PB108 " in done.stdout
+    # A reference that does not parse shows as code, never as a link, and the image as text.
+    references = SAMPLE.replace('id: "NORTHWIND-001"', f'id: "NORTHWIND-001"\nreferences:\n  technical_specs: "{link}"', 1)
+    project.add_plan("NORTHWIND-001", references)
+    render = run("render", "NORTHWIND-001", cwd=project.path)
+    assert render.returncode == 0 and "Traceback" not in render.stderr
+    build = project.build()
+    assert build.ok and "Traceback" not in build.output, build.output[-3000:]
+
+
+def test_a_bad_link_in_git_history_does_not_poison_later_builds(tmp_path) -> None:
+    project = SiteProject(tmp_path / "project")
+    project.add_samples()
+    project.commit("Add the samples")
+    project.add_plan("NORTHWIND-001", SAMPLE + "\n[spec](https://[docs/spec)\n")
+    project.commit("A link that does not parse")
+    project.add_plan("NORTHWIND-001", SAMPLE)
+    project.commit("Fixed")
+    build = project.build()
+    assert build.ok and "Traceback" not in build.output, build.output[-3000:]
+
+
+def test_odd_names_in_git_history_neither_crash_nor_forge_rows(tmp_path) -> None:
+    project = SiteProject(tmp_path / "project")
+    project.add_samples()
+    project.commit("Add the samples")
+    forged = "A\x01c0ffee1\t1999-12-31"
+    project.write(f"projects/{forged}", "not a plan\n")
+    project.write("projects/a\x01.md", "---\nid: x\n---\n")
+    project.add_plan("NORTHWIND-001", SAMPLE.replace("status: development", "status: testing"))
+    project.commit("A change beside two odd names")
+    project.git("update-index", "--add", "--cacheinfo", f"160000,{'1234567890' * 4},projects/a b.md")
+    project.git("commit", "-q", "-m", "A submodule entry with a space in its name")  # no `add -A`: it would drop it
+    history = run("history", "NORTHWIND-001", cwd=project.path)
+    assert history.returncode == 0 and "Traceback" not in history.stderr, history.stderr
+    assert "1999-12-31" not in history.stdout and "c0ffee1" not in history.stdout
+    assert "testing" in history.stdout
+    diff = run("diff", "HEAD~2", "HEAD", cwd=project.path)
+    assert diff.returncode == 0 and "Traceback" not in diff.stderr, diff.stderr
+
+
+def test_one_name_with_a_line_break_hides_no_other_plan_in_a_diff(tmp_path) -> None:
+    project = SiteProject(tmp_path / "project")
+    project.add_samples()
+    project.commit("Add the samples")
+    project.write("projects/zz\ny.md", "---\nid: x\n---\n")
+    project.add_plan("CASCADE-007", (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8").replace("confidence: 90", "confidence: 10"))
+    project.commit("A change, and a file with a line break in its name")
+    diff = run("diff", "HEAD~1", "HEAD", cwd=project.path)
+    assert diff.returncode == 0, diff.stderr
+    assert "confidence: 90 → 10" in diff.stdout, diff.stdout
+
+
+def test_a_symlink_to_a_folder_is_a_finding(tmp_path) -> None:
+    folder = tmp_path / "projects"
+    folder.mkdir()
+    (folder / "SELF.md").symlink_to(".")
+    (tmp_path / "sub").mkdir()
+    (folder / "DIR.md").symlink_to("../sub")
+    done = run("check", "projects", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "projects/SELF.md:1:1: PB001" in done.stdout and "projects/DIR.md:1:1: PB001" in done.stdout

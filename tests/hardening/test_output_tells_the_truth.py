@@ -20,6 +20,10 @@ from conftest import PROJECTS, GitRepo
 from planbook.scaffold import scaffold
 
 SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
+# The child's own peak memory: ru_maxrss would count the test process it was forked from. Writing 5 to
+# clear_refs resets the peak (VmHWM) to what the process holds now.
+PEAK = ("open('/proc/self/clear_refs', 'w').write('5'); "
+        "peak_kb = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])")
 ESCAPES = re.compile("[\x1b\x07\x9b\x00-\x08\x0b\x0c\x0e-\x1a]")
 
 
@@ -130,9 +134,94 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     big = tmp_path / "BIG.md"
     with big.open("wb") as handle:
         handle.truncate(400 * 1024 * 1024)  # sparse: 400 MB that cost no disk
-    script = ("import resource, sys; from planbook.loader import load_plan; r = load_plan(sys.argv[1]); "
-              "print(r.findings[0].code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    script = (f"{PEAK}; import sys; from planbook.loader import load_plan; r = load_plan(sys.argv[1]); "
+              "print(r.findings[0].code, peak_kb())")
     done = subprocess.run([sys.executable, "-c", script, str(big)], capture_output=True, text=True, timeout=60)
     code, peak_kb = done.stdout.split()
     assert code == "PB002"
     assert int(peak_kb) < 120 * 1024, f"peak memory {int(peak_kb) // 1024} MB"
+
+
+# -- found by the adversarial review ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("control", ["\x0b", "\x0c", "\x1c", "\x1f", "\x85"])
+def test_a_marker_spelled_with_a_control_character_is_one_marker_for_check_and_export(repo: GitRepo, control: str) -> None:
+    notes = f"\nPublic.\n\n<!--{control}internal -->\nSECRET day rate GBP 1450\n<!--{control}/internal -->\n"
+    repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
+    check = planbook("check", cwd=repo.path)
+    exported = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "-", cwd=repo.path)
+    assert "SECRET" not in exported.stdout
+    assert check.returncode == 0 or exported.returncode == 1, (check.stdout, exported.returncode)
+
+
+INTERNAL_LEAKS = [
+    ('internal:\n  day_rate: "{{#if rate is GBP 1450 per day}}"', "1450"),
+    ('internal:\n  budget: "GBP 250k [BUDGET_CAP_250K_GBP]"', "250K"),
+    ('internal:\n  notes: !!int "secret margin 42 percent"', "margin"),
+]
+
+
+@pytest.mark.parametrize(("front_matter", "secret"), INTERNAL_LEAKS)
+def test_no_finding_quotes_internal_values(repo: GitRepo, front_matter: str, secret: str) -> None:
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace('id: "NORTHWIND-001"', f'id: "NORTHWIND-001"\n{front_matter}', 1))
+    for fmt in ("text", "github", "json", "sarif"):
+        done = planbook("check", "--format", fmt, cwd=repo.path)
+        assert done.returncode == 1 and secret.lower() not in done.stdout.lower(), (fmt, done.stdout[-1500:])
+    diff = planbook("diff", "--format", "markdown", cwd=repo.path)
+    assert secret.lower() not in diff.stdout.lower()
+
+
+def test_no_finding_quotes_internal_notes(repo: GitRepo) -> None:
+    notes = "\n<!-- internal -->\n[rate](rate-1450-gbp) {{#if margin is 42 percent}} [SECRET_RATE_1450]\n<!-- /internal -->\n"
+    repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
+    done = planbook("check", cwd=repo.path)
+    assert done.returncode == 1 and {"PB108", "PB202", "PB201"} <= set(re.findall(r" (PB\d{3}) ", done.stdout)), done.stdout
+    assert "1450" not in done.stdout and "margin" not in done.stdout
+
+
+def test_markers_and_notes_diffs_take_linear_time(repo: GitRepo) -> None:
+    # Both were quadratic: 75 s for the markers, 42 s for 3,000 changed lines; each now well under one.
+    import time
+
+    from planbook.diff import notes_change
+    from planbook.internal import split_notes
+
+    hostile = "<!--/internal-->\n" * 30_000 + "<!--x" * 100_000
+    started = time.perf_counter()
+    split_notes(hostile)
+    notes_change("\n".join(f"old {n}" for n in range(3_000)), "\n".join(f"new {n}" for n in range(3_000)))
+    assert time.perf_counter() - started < 5  # a bound on a blow-up, not a benchmark
+
+
+def test_a_huge_old_version_in_git_costs_no_memory(repo: GitRepo) -> None:
+    big = SAMPLE + "\n" + ("x" * 1023 + "\n") * 60_000  # 60 MB
+    repo.write("projects/NORTHWIND-001.md", big)
+    repo.commit("A huge version")
+    repo.write("projects/NORTHWIND-001.md", SAMPLE)
+    repo.commit("Back to normal")
+    script = (f"{PEAK}; from pathlib import Path; from planbook.history import plan_history; "
+              "rows = plan_history(Path('projects/NORTHWIND-001.md')); print(len(rows), peak_kb())")
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo.path, capture_output=True, text=True, timeout=120)
+    rows, peak_kb = done.stdout.split()
+    assert rows == "3" and int(peak_kb) < 150 * 1024, (done.stdout, done.stderr[-1000:])
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_placeholders_reads_no_fifo_and_no_endless_file(tmp_path: Path, kind: str) -> None:
+    import os
+
+    target = tmp_path / "README.md"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to("/dev/zero")
+    done = planbook("placeholders", str(target), cwd=tmp_path)
+    assert done.returncode == 2 and "cannot read" in done.stderr
+
+
+def test_json_output_is_ascii(repo: GitRepo) -> None:
+    repo.write("projects/X\u202e\u009b.md", scaffold("X"))
+    for fmt in ("json", "sarif"):
+        done = planbook("check", "--format", fmt, cwd=repo.path)
+        assert done.stdout.isascii() and json.loads(done.stdout)
