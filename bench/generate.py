@@ -12,54 +12,151 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
 from planbook import schema
-from planbook.check import GATES, lifecycle_index
 from planbook.files import write_atomic
+from planbook.model import gate_checklists, lifecycle_index
 
 SYSTEMS: dict[str, list[tuple[str, str]]] = {
-    "accounting": [("Shopify", "QuickBooks Online"), ("WooCommerce", "Xero"), ("BigCommerce", "NetSuite"),
-                   ("Stripe", "Sage Intacct"), ("Square", "QuickBooks Online"), ("Amazon Seller Central", "Xero")],
-    "marketing": [("HubSpot", "Mailchimp"), ("Salesforce", "Klaviyo"), ("Shopify", "Klaviyo"),
-                  ("Pipedrive", "ActiveCampaign"), ("Zoho CRM", "Brevo"), ("HubSpot", "Customer.io")],
-    "fulfillment": [("Shopify", "ShipStation"), ("WooCommerce", "ShipBob"), ("Amazon Seller Central", "ShipStation"),
-                    ("BigCommerce", "ShipHero"), ("Shopify", "Deliverr"), ("Magento", "ShipStation")],
+    "accounting": [
+        ("Shopify", "QuickBooks Online"),
+        ("WooCommerce", "Xero"),
+        ("BigCommerce", "NetSuite"),
+        ("Stripe", "Sage Intacct"),
+        ("Square", "QuickBooks Online"),
+        ("Amazon Seller Central", "Xero"),
+    ],
+    "marketing": [
+        ("HubSpot", "Mailchimp"),
+        ("Salesforce", "Klaviyo"),
+        ("Shopify", "Klaviyo"),
+        ("Pipedrive", "ActiveCampaign"),
+        ("Zoho CRM", "Brevo"),
+        ("HubSpot", "Customer.io"),
+    ],
+    "fulfillment": [
+        ("Shopify", "ShipStation"),
+        ("WooCommerce", "ShipBob"),
+        ("Amazon Seller Central", "ShipStation"),
+        ("BigCommerce", "ShipHero"),
+        ("Shopify", "Deliverr"),
+        ("Magento", "ShipStation"),
+    ],
 }
-CLIENT_WORDS = ["Northwind", "Brightleaf", "Cascade", "Harbour", "Juniper", "Kestrel", "Lumen", "Meridian",
-                "Oakridge", "Pinecrest", "Quarry", "Redwood", "Saltmarsh", "Tidewater", "Upland", "Vireo",
-                "Willow", "Yarrow", "Zephyr", "Alder", "Bramble", "Copperfield", "Driftwood", "Elmstead"]
-CLIENT_KINDS = ["Outfitters", "Learning", "Coffee Roasters", "Home Goods", "Pet Supply", "Cycles", "Apothecary",
-                "Books", "Ceramics", "Tea Company", "Skincare", "Toys", "Garden Centre", "Footwear"]
+CLIENT_WORDS = [
+    "Northwind",
+    "Brightleaf",
+    "Cascade",
+    "Harbour",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Oakridge",
+    "Pinecrest",
+    "Quarry",
+    "Redwood",
+    "Saltmarsh",
+    "Tidewater",
+    "Upland",
+    "Vireo",
+    "Willow",
+    "Yarrow",
+    "Zephyr",
+    "Alder",
+    "Bramble",
+    "Copperfield",
+    "Driftwood",
+    "Elmstead",
+]
+CLIENT_KINDS = [
+    "Outfitters",
+    "Learning",
+    "Coffee Roasters",
+    "Home Goods",
+    "Pet Supply",
+    "Cycles",
+    "Apothecary",
+    "Books",
+    "Ceramics",
+    "Tea Company",
+    "Skincare",
+    "Toys",
+    "Garden Centre",
+    "Footwear",
+]
 SUFFIXES = ["Ltd.", "Inc.", "GmbH", "LLC", "& Co.", "B.V.", ""]
-PEOPLE = ["Priya Raman", "Tomás Ortega", "Hana Kobayashi", "Sam Okafor", "Lena Fischer", "Marta Kowalska",
-          "Dev Patel", "Chloé Martin", "Olivia Brennan", "Kwame Mensah", "Aisha Siddiqui", "Jonas Berg",
-          "Mei Lin", "Rafael Souza", "Ingrid Nilsson", "Yusuf Demir", "Fiona Walsh", "Mateo García"]
-IMPACTS = ["Orders reach {b} within {n} minutes, without manual exports",
-           "Month-end close shortened from {n} working days to two",
-           "No more re-keying: about {n} orders a week flow through on their own",
-           "Customer records agree in {a} and {b} within one sync cycle",
-           "Refunds and fees booked the day they happen",
-           "Support sees one history per customer across {a} and {b}"]
-RISKS = [("{b}'s rate limit throttles the nightly backfill", "High", "Batch endpoints and a queue with backoff"),
-         ("Historic records hold inconsistent customer IDs", "Medium", "Match on email first, then on name and postcode"),
-         ("The client's staff keep editing records by hand during cut-over", "Medium", "A read-only window agreed in advance"),
-         ("{a} changes its API version during the project", "Low", "Pin the API version and watch the changelog"),
-         ("Tax rules differ between regions", "High", "Tax codes mapped per region and reviewed by the accountant")]
-QUESTIONS = ["Which system is the source of truth for customer addresses?",
-             "Do partial refunds need their own credit memo?",
-             "Should archived products sync at all?",
-             "Who signs off the data mapping on the client's side?"]
-BLOCKERS = ["Waiting for production API credentials for {b}", "The client's {a} plan lacks API access",
-            "No decision yet on the tax mapping"]
-ASSUMPTIONS = ["The client keeps one {a} store for the project's length",
-               "{b}'s sandbox behaves like production for rate limits",
-               "Historic data older than two years stays out of scope"]
-STATUS_WEIGHTS = {"draft": 6, "discovery": 10, "development": 18, "testing": 12, "deployment": 8,
-                  "support": 8, "complete": 20, "on-hold": 5, "cancelled": 3}
+PEOPLE = [
+    "Priya Raman",
+    "Tomás Ortega",
+    "Hana Kobayashi",
+    "Sam Okafor",
+    "Lena Fischer",
+    "Marta Kowalska",
+    "Dev Patel",
+    "Chloé Martin",
+    "Olivia Brennan",
+    "Kwame Mensah",
+    "Aisha Siddiqui",
+    "Jonas Berg",
+    "Mei Lin",
+    "Rafael Souza",
+    "Ingrid Nilsson",
+    "Yusuf Demir",
+    "Fiona Walsh",
+    "Mateo García",
+]
+IMPACTS = [
+    "Orders reach {b} within {n} minutes, without manual exports",
+    "Month-end close shortened from {n} working days to two",
+    "No more re-keying: about {n} orders a week flow through on their own",
+    "Customer records agree in {a} and {b} within one sync cycle",
+    "Refunds and fees booked the day they happen",
+    "Support sees one history per customer across {a} and {b}",
+]
+RISKS = [
+    ("{b}'s rate limit throttles the nightly backfill", "High", "Batch endpoints and a queue with backoff"),
+    ("Historic records hold inconsistent customer IDs", "Medium", "Match on email first, then on name and postcode"),
+    (
+        "The client's staff keep editing records by hand during cut-over",
+        "Medium",
+        "A read-only window agreed in advance",
+    ),
+    ("{a} changes its API version during the project", "Low", "Pin the API version and watch the changelog"),
+    ("Tax rules differ between regions", "High", "Tax codes mapped per region and reviewed by the accountant"),
+]
+QUESTIONS = [
+    "Which system is the source of truth for customer addresses?",
+    "Do partial refunds need their own credit memo?",
+    "Should archived products sync at all?",
+    "Who signs off the data mapping on the client's side?",
+]
+BLOCKERS = [
+    "Waiting for production API credentials for {b}",
+    "The client's {a} plan lacks API access",
+    "No decision yet on the tax mapping",
+]
+ASSUMPTIONS = [
+    "The client keeps one {a} store for the project's length",
+    "{b}'s sandbox behaves like production for rate limits",
+    "Historic data older than two years stays out of scope",
+]
+STATUS_WEIGHTS = {
+    "draft": 6,
+    "discovery": 10,
+    "development": 18,
+    "testing": 12,
+    "deployment": 8,
+    "support": 8,
+    "complete": 20,
+    "on-hold": 5,
+    "cancelled": 3,
+}
 
 
 def generate_plans(n: int, dest: Path | str, *, seed: int = 0) -> list[Path]:
@@ -109,11 +206,11 @@ def plan_data(rng: random.Random, index: int) -> tuple[dict[str, Any], str]:
         data["start_date"] = start.isoformat()
     data |= {
         "summary": f"{system_a} and {system_b} stay in step for {client}: records sync every {rng.choice([5, 10, 15, 30])} "
-                   f"minutes, errors are retried and reported, and the team stops copying data by hand.",
+        f"minutes, errors are retried and reported, and the team stops copying data by hand.",
         "timeline": f"{sum(weeks)} weeks",
         "confidence": rng.randrange(50, 100, 5),
         "problem": f"Data moves between {system_a} and {system_b} through spreadsheets and copy and paste. It is slow, "
-                   f"it goes wrong a few times a month, and nobody trusts the numbers until someone has checked them.",
+        f"it goes wrong a few times a month, and nobody trusts the numbers until someone has checked them.",
         "impacts": [text.format(**fill) for text in rng.sample(IMPACTS, k=rng.randint(2, 4))],
         "time_savings": f"{rng.randint(2, 20)} hours a week of manual work",
         "phases": {},
@@ -123,7 +220,9 @@ def plan_data(rng: random.Random, index: int) -> tuple[dict[str, Any], str]:
         if phase != "support":
             entry["owner"] = rng.choice(people[:4])
         if phase == "testing":
-            entry["edge_cases"] = ["Order edited after it synced", "Customer merged in one system only"][: rng.randint(1, 2)]
+            entry["edge_cases"] = ["Order edited after it synced", "Customer merged in one system only"][
+                : rng.randint(1, 2)
+            ]
             entry["performance_scenario"] = f"{rng.randint(1, 20) * 500:,} records in one hour"
         if phase == "support":
             entry["stabilization_days"] = rng.choice([14, 21, 30])
@@ -132,42 +231,65 @@ def plan_data(rng: random.Random, index: int) -> tuple[dict[str, Any], str]:
     data |= {
         "team": {"pm": people[4], "lead": people[0], "developer": people[1], "qa": people[5]},
         "api_access": _tasks(rng, ("api_access",), types, status),
-        "rate_limits": {"system_a": f"{rng.choice([2, 4, 10])} requests/second",
-                        "system_b": f"{rng.choice([40, 100, 500])} requests/minute"},
+        "rate_limits": {
+            "system_a": f"{rng.choice([2, 4, 10])} requests/second",
+            "system_b": f"{rng.choice([40, 100, 500])} requests/minute",
+        },
     }
     if rng.random() < 0.3:
-        data["migration"] = {"scope": f"{rng.randint(1, 5)} years of records, about {rng.randint(5, 200)},000 rows",
-                             "strategy": "One-off batch import before go-live, checked by counts and a sample"}
+        data["migration"] = {
+            "scope": f"{rng.randint(1, 5)} years of records, about {rng.randint(5, 200)},000 rows",
+            "strategy": "One-off batch import before go-live, checked by counts and a sample",
+        }
     data |= {
-        "risks": [{"risk": r.format(**fill), "impact": i, "mitigation": m} for r, i, m in rng.sample(RISKS, k=rng.randint(2, 3))],
-        "testing": {"test_data": f"A copy of last month's data in a {system_b} sandbox",
-                    "scenarios": ["Happy path for a typical day's records", "A record changed in both systems at once"],
-                    "error_scenarios": [f"{system_b} is down for an hour: records queue and sync in order when it returns"]},
-        "deployment": {"strategy": rng.choice(["Cut-over on a quiet Monday", "Parallel run for a week, then switch",
-                                               "Blue-green, with a one-week parallel run"]),
-                       "window": rng.choice(["Monday 06:00–08:00", "Sunday 02:00–06:00 client time", "Friday after close"]),
-                       "rollback_time": rng.choice(["15 minutes", "30 minutes", "1 hour"]),
-                       "checklist": _tasks(rng, ("deployment", "checklist"), types, status)},
-        "monitoring": {"target_success_rate": rng.choice([99, 99.5, 99.8, 99.9]),
-                       "target_duration": f"under {rng.choice([2, 5, 10])} minutes",
-                       "target_error_rate": rng.choice([0.1, 0.2, 0.5, 1])},
+        "risks": [
+            {"risk": r.format(**fill), "impact": i, "mitigation": m}
+            for r, i, m in rng.sample(RISKS, k=rng.randint(2, 3))
+        ],
+        "testing": {
+            "test_data": f"A copy of last month's data in a {system_b} sandbox",
+            "scenarios": ["Happy path for a typical day's records", "A record changed in both systems at once"],
+            "error_scenarios": [f"{system_b} is down for an hour: records queue and sync in order when it returns"],
+        },
+        "deployment": {
+            "strategy": rng.choice(
+                [
+                    "Cut-over on a quiet Monday",
+                    "Parallel run for a week, then switch",
+                    "Blue-green, with a one-week parallel run",
+                ]
+            ),
+            "window": rng.choice(["Monday 06:00–08:00", "Sunday 02:00–06:00 client time", "Friday after close"]),
+            "rollback_time": rng.choice(["15 minutes", "30 minutes", "1 hour"]),
+            "checklist": _tasks(rng, ("deployment", "checklist"), types, status),
+        },
+        "monitoring": {
+            "target_success_rate": rng.choice([99, 99.5, 99.8, 99.9]),
+            "target_duration": f"under {rng.choice([2, 5, 10])} minutes",
+            "target_error_rate": rng.choice([0.1, 0.2, 0.5, 1]),
+        },
         "open_items": {
             "questions": [q for q in rng.sample(QUESTIONS, k=rng.randint(0, 2))],
             # Past discovery a plan may not have open blockers; on hold it may.
             "blockers": [b.format(**fill) for b in rng.sample(BLOCKERS, k=rng.randint(0, 2))]
-            if stage <= lifecycle_index("discovery") else [],
+            if stage <= lifecycle_index("discovery")
+            else [],
             "assumptions": [a.format(**fill) for a in rng.sample(ASSUMPTIONS, k=rng.randint(0, 2))],
         },
         "success": {
-            "criteria": [{"text": f"{system_b} matches {system_a} for a full month", "done": status == "complete"},
-                         {"text": "The client's team signs off the first month-end", "done": status == "complete"}],
+            "criteria": [
+                {"text": f"{system_b} matches {system_a} for a full month", "done": status == "complete"},
+                {"text": "The client's team signs off the first month-end", "done": status == "complete"},
+            ],
             "checklist": _tasks(rng, ("success", "checklist"), types, status),
         },
     }
     notes = ""
     if rng.random() < 0.5:
-        notes = (f"\n## Meeting notes\n\n- **Kick-off**: {people[4]} agreed the scope with the client.\n"
-                 f"- {system_b} sandbox access arrives in week one; see the [{system_b} docs](https://example.com/docs).\n")
+        notes = (
+            f"\n## Meeting notes\n\n- **Kick-off**: {people[4]} agreed the scope with the client.\n"
+            f"- {system_b} sandbox access arrives in week one; see the [{system_b} docs](https://example.com/docs).\n"
+        )
     return data, notes
 
 
@@ -179,8 +301,7 @@ def _tasks(rng: random.Random, container: tuple[str, ...], types: Sequence[str],
 
 
 def _gated(status: str) -> set[tuple[str, ...]]:
-    stage = lifecycle_index(status)
-    return {container for gate, containers in GATES if stage >= lifecycle_index(gate) for container in containers}
+    return {container for _, container in gate_checklists(status)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,13 +14,14 @@ import datetime as dt
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from bench import projects, report
 from bench.generate import generate_plans
 from bench.serve import edit_to_preview
-from bench.timing import CommandFailed, median, python, run, tool
+from bench.timing import CommandFailed, python, run, tool
 
 HERE = Path(__file__).resolve().parent
 
@@ -40,10 +41,14 @@ QUICK = Sizes(site=60, scale=(30, 60, 120), check=400, repeats=1, edits=2)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small portfolios and one run each: a smoke test, not a measurement")
+    parser.add_argument(
+        "--quick", action="store_true", help="small portfolios and one run each: a smoke test, not a measurement"
+    )
     parser.add_argument("--repeats", type=int, help="runs per figure (default: 3, or 1 with --quick)")
     parser.add_argument("--plans", type=int, help="plans in the site of P1 and P5 (default: 1000, or 60 with --quick)")
-    parser.add_argument("--only", default="P1,P2,P3,P4,P5", help="the figures to measure, comma-separated (default: all)")
+    parser.add_argument(
+        "--only", default="P1,P2,P3,P4,P5", help="the figures to measure, comma-separated (default: all)"
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="where results.json and RESULTS.md go (default: bench/)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects, and print where they are")
     args = parser.parse_args(argv)
@@ -74,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     results["total_s"] = time.perf_counter() - started
-    document = report.results_document(results, date=dt.datetime.now(dt.timezone.utc))
+    document = report.results_document(results, date=dt.datetime.now(dt.UTC))
     report.write(document, args.out)
     print(report.markdown(document))
     return 0
@@ -104,7 +109,12 @@ def builds(work: Path, sizes: Sizes, *, scale: bool) -> dict[str, Any]:
     html = {}
     for n in counts:
         total, plans = projects.html_bytes(sites[n] / "site")
-        html[n] = {"html_bytes": total, "plan_page_bytes": plans, "html_bytes_per_plan": total / n, "plan_page_bytes_per_plan": plans / n}
+        html[n] = {
+            "html_bytes": total,
+            "plan_page_bytes": plans,
+            "html_bytes_per_plan": total / n,
+            "plan_page_bytes_per_plan": plans / n,
+        }
     baseline_total, _ = projects.html_bytes(baseline / "site")
     return {
         "n": sizes.site,
@@ -128,8 +138,13 @@ def check_many(work: Path, sizes: Sizes) -> dict[str, Any]:
         check_times.append(run([tool("planbook"), "check", str(folder)], cwd=folder.parent).seconds)
         floor_times.append(run([python(), "-m", "bench.floor", str(folder)], cwd=projects.ROOT).seconds)
     single = run([tool("planbook"), "check", "--jobs", "1", str(folder)], cwd=folder.parent).seconds
-    return {"n": sizes.check, "check_s": check_times, "floor_s": floor_times, "check_one_process_s": single,
-            "cores": projects.cpu_count()}
+    return {
+        "n": sizes.check,
+        "check_s": check_times,
+        "floor_s": floor_times,
+        "check_one_process_s": single,
+        "cores": projects.cpu_count(),
+    }
 
 
 # -- P4: one staged plan, through check and through pre-commit -------------------------------

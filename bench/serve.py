@@ -42,7 +42,10 @@ def edit_to_preview(project: Path, plan_ids: list[str], *, edits: int, timeout: 
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
             [tool("mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
-            cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+            cwd=project,
+            env=ENV,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -68,7 +71,9 @@ def edit_to_preview(project: Path, plan_ids: list[str], *, edits: int, timeout: 
             page_ok = home_ok = False
             while not (page_ok and home_ok):
                 if time.perf_counter() - t0 > timeout or server.poll() is not None:
-                    raise CommandFailed(f"the edit of {plan_id} never showed:\n{log_path.read_text(errors='replace')[-4000:]}")
+                    raise CommandFailed(
+                        f"the edit of {plan_id} never showed:\n{log_path.read_text(errors='replace')[-4000:]}"
+                    )
                 page_ok = page_ok or marker in (fetch(page_url) or "")
                 home_ok = home_ok or marker in (fetch(home_url) or "")
                 if not (page_ok and home_ok):

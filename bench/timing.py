@@ -12,8 +12,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -29,8 +29,9 @@ class Run:
     output: str
 
 
-def run(command: Sequence[str], *, cwd: Path, timeout: float = 900, env: dict[str, str] | None = None,
-                 check: bool = True) -> Run:
+def run(
+    command: Sequence[str], *, cwd: Path, timeout: float = 900, env: dict[str, str] | None = None, check: bool = True
+) -> Run:
     """Run `command` once: its wall time from fork to exit, start-up included, and its own peak
     memory from `os.wait4`. Output goes to a file, so that no pipe can fill up while we wait."""
     log = Path(cwd, ".bench-output.log")

@@ -97,7 +97,13 @@ def _existing_mode(path: Path) -> int | None:
     except FileNotFoundError:
         return None
     if not stat.S_ISREG(info.st_mode):
-        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        kind = (
+            "a symbolic link"
+            if stat.S_ISLNK(info.st_mode)
+            else "a folder"
+            if stat.S_ISDIR(info.st_mode)
+            else "not a regular file"
+        )
         raise NotARegularFile(f"{path} is {kind}; planbook writes only regular files, and would replace it")
     return stat.S_IMODE(info.st_mode)
 

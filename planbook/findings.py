@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from planbook.escape import one_line
 
 Severity = Literal["error", "warning"]
+Position = tuple[int, int]  # 1-based line and column
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,24 +30,61 @@ RULES: dict[str, Rule] = {
         Rule("PB004", "no-front-matter", "error", "The file does not start with a `---` front matter block."),
         Rule("PB005", "unterminated-front-matter", "error", "The front matter has no closing `---` line."),
         Rule("PB006", "yaml-syntax", "error", "The front matter is not valid YAML."),
-        Rule("PB007", "duplicate-key", "error", "A key appears twice in one mapping; YAML would silently keep the last."),
+        Rule(
+            "PB007", "duplicate-key", "error", "A key appears twice in one mapping; YAML would silently keep the last."
+        ),
         Rule("PB008", "alias", "error", "YAML anchors and aliases (`&a`, `*a`) are not allowed."),
         Rule("PB009", "yaml-tag", "error", "A YAML tag such as `!!python/object` is not allowed."),
         Rule("PB010", "not-a-mapping", "error", "The front matter must be a mapping of field names to values."),
         Rule("PB011", "too-complex", "error", "The front matter nests too deeply or holds too many values."),
-        Rule("PB012", "outside-repository", "error", "The plan is a symbolic link to a file outside the repository, which would publish it."),
+        Rule(
+            "PB012",
+            "outside-repository",
+            "error",
+            "The plan is a symbolic link to a file outside the repository, which would publish it.",
+        ),
         # PB1xx: the front matter does not fit the schema.
-        Rule("PB101", "unknown-field", "error", "A field the schema does not know; a typo would otherwise drop its value."),
+        Rule(
+            "PB101",
+            "unknown-field",
+            "error",
+            "A field the schema does not know; a typo would otherwise drop its value.",
+        ),
         Rule("PB102", "wrong-type", "error", "A value of the wrong type."),
         Rule("PB103", "missing-field", "error", "A required field is missing."),
         Rule("PB104", "not-allowed", "error", "A value outside the allowed choices."),
         Rule("PB105", "bad-format", "error", "A value in the wrong format (pattern, range, length)."),
         Rule("PB106", "id-mismatch", "error", "The `id` does not match the file name."),
-        Rule("PB107", "task-for-other-type", "warning", "A task of an integration type the plan does not have; it is not shown."),
-        Rule("PB108", "relative-link", "error", "A relative link in the notes: the site has no page there, so the strict build would fail."),
-        Rule("PB109", "notes-too-large", "error", "The notes are over 64 KiB, or hold over 2,000 `[` outside code: Markdown's time grows with their square."),
-        Rule("PB110", "reserved-name", "error", "The file is named `index` or `README`, which MkDocs gives the folder's own page."),
-        Rule("PB111", "case-collision", "error", "Another plan's file name differs from this one only by case: one file on macOS and Windows."),
+        Rule(
+            "PB107",
+            "task-for-other-type",
+            "warning",
+            "A task of an integration type the plan does not have; it is not shown.",
+        ),
+        Rule(
+            "PB108",
+            "relative-link",
+            "error",
+            "A relative link in the notes: the site has no page there, so the strict build would fail.",
+        ),
+        Rule(
+            "PB109",
+            "notes-too-large",
+            "error",
+            "The notes are over 64 KiB, or hold over 2,000 `[` outside code: Markdown's time grows with their square.",
+        ),
+        Rule(
+            "PB110",
+            "reserved-name",
+            "error",
+            "The file is named `index` or `README`, which MkDocs gives the folder's own page.",
+        ),
+        Rule(
+            "PB111",
+            "case-collision",
+            "error",
+            "Another plan's file name differs from this one only by case: one file on macOS and Windows.",
+        ),
         # PB2xx: placeholders left from the template.
         Rule("PB201", "placeholder", "error", "A `[PLACEHOLDER]` from the template is left unfilled."),
         Rule("PB202", "template-block", "error", "A `{{#if …}}` or `{{/if}}` line from the template is left in."),
@@ -54,7 +93,12 @@ RULES: dict[str, Rule] = {
         Rule("PB302", "phase-not-done", "error", "The status is past a phase whose tasks are not all done."),
         Rule("PB303", "open-blockers", "error", "The plan has open blockers but its status is past discovery."),
         # PB4xx: internal-only content.
-        Rule("PB401", "internal-marker", "error", "An `<!-- internal -->` marker without its partner; the text it may cover is kept out of exports."),
+        Rule(
+            "PB401",
+            "internal-marker",
+            "error",
+            "An `<!-- internal -->` marker without its partner; the text it may cover is kept out of exports.",
+        ),
     ]
 }
 
@@ -91,3 +135,19 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+def positions_of(text: str, offsets: Iterable[int], first_line: int) -> Iterator[Position]:
+    """The line and column of each offset in `text`, whose first line is `first_line`.
+
+    The offsets must not decrease: the text is counted once, front to back, so that a file holding
+    tens of thousands of findings costs no more than one holding a few.
+    """
+    line, line_start, counted = first_line, 0, 0
+    for offset in offsets:
+        newlines = text.count("\n", counted, offset)
+        if newlines:
+            line += newlines
+            line_start = text.rfind("\n", counted, offset) + 1
+        counted = offset
+        yield line, offset - line_start + 1

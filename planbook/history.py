@@ -1,37 +1,29 @@
-"""What git knows about plans: when each was last changed, in which commit, and how each commit left it.
+"""What git knows about plans: which commit put each plan's content in place (`GitFacts`, for the
+version a page or a document names), and how each commit left a plan (`HistoryRow`).
 
 One `git log` answers for every plan at once, and one `git cat-file --batch` reads every old version
-needed; a site of a thousand plans must not run a thousand git processes.
+needed; a site of a thousand plans must not run a thousand git processes. Old versions go through the
+one gate, `check_result`, so a version that never loaded is a row, not a crash.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-import subprocess
-import threading
+import hashlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Mapping
 
-from planbook.loader import MAX_FILE_BYTES
+from planbook.check import check_result
+from planbook.git import GitError, TooLarge, raw_log, read_blobs, repo_root, run_git, working_tree_state
+from planbook.loader import load_plan
+from planbook.model import GitFacts
 
-
-@dataclasses.dataclass(frozen=True)
-class GitFacts:
-    commit: str  # abbreviated hash of the last commit that changed the file
-    date: str  # its author date, YYYY-MM-DD
-    commits: int  # how many commits changed the file
-    modified: bool = False  # the file on disk differs from that commit: it holds uncommitted changes
+__all__ = ["GitFacts", "HistoryRow", "blob_id", "git_facts", "last_changes", "plan_histories", "plan_history"]
 
 
-def repo_root(start: Path) -> Path | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return Path(out) if out else None
+def git_facts(path: Path | str) -> GitFacts | None:
+    """What git knows of one plan: what a render or an export outside the site names as its version."""
+    return last_changes([Path(path)]).get(Path(path).resolve())
 
 
 def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
@@ -51,14 +43,23 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
     root = root.resolve()
     dirs = sorted({p.parent for p in wanted})
     try:
-        out = run_git(root, "log", "--first-parent", "--no-renames", "--raw", "-z", "--format=%x01%h%x09%as", "--",
-                      *map(str, dirs))
+        out = run_git(
+            root,
+            "log",
+            "--first-parent",
+            "--no-renames",
+            "--raw",
+            "-z",
+            "--format=%x01%h%x09%as",
+            "--",
+            *map(str, dirs),
+        )
     except GitError:
         return {}
     facts: dict[Path, GitFacts] = {}
     deleted: set[Path] = set()
     counts: dict[Path, int] = {}
-    for commit, date, entries in _raw_log(out):
+    for commit, date, entries in raw_log(out):
         for status, _, _, name in entries:
             path = (root / name).resolve()
             if path not in wanted:
@@ -75,113 +76,6 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
         for path, fact in facts.items()
         if path not in untracked
     }
-
-
-def working_tree_state(root: Path, dirs: Iterable[Path]) -> tuple[set[Path], set[Path]]:
-    """(modified, untracked): the files under `dirs` whose content differs from HEAD, staged or not,
-    and those git does not track, resolved; from one `git status`, which applies git's own filters."""
-    try:
-        out = run_git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *map(str, dirs))
-    except GitError:
-        return set(), set()
-    modified: set[Path] = set()
-    untracked: set[Path] = set()
-    for entry in out.split(b"\x00"):
-        if len(entry) < 4:
-            continue
-        path = (root / entry[3:].decode("utf-8", "surrogateescape")).resolve()
-        (untracked if entry[:2] == b"??" else modified).add(path)
-    return modified, untracked
-
-
-# -- reading old versions ----------------------------------------------------------------------
-
-
-class GitError(ValueError):
-    """git refused: not a repository, an unknown revision. The message says which, in git's words."""
-
-
-def run_git(root: Path, *args: str, input: bytes | None = None) -> bytes:
-    """git's stdout as bytes; GitError with its first line of stderr when it fails."""
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, check=False)
-    except OSError as e:
-        raise GitError(f"cannot run git: {e.strerror or e}") from e
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[0] if message else f"git {args[0]} failed")
-    return done.stdout
-
-
-@dataclasses.dataclass(frozen=True)
-class TooLarge:
-    """A version larger than a plan may be: its size, and nothing of its content."""
-
-    size: int
-
-
-def read_blobs(root: Path, names: Iterable[str], *, limit: int = MAX_FILE_BYTES) -> dict[str, bytes | TooLarge | None]:
-    """The content of each object name (`REV:path`, or a blob id) through one `git cat-file --batch`.
-
-    Names git cannot find map to None, and so does a name holding a line break, which the batch
-    protocol cannot carry (the others are read all the same). A blob over `limit` bytes is TooLarge,
-    read past, not kept: a 95 MB old version costs no memory. One process for every file keeps a
-    history of a hundred versions, or a diff of a hundred plans, from forking git a hundred times.
-    """
-    wanted = list(dict.fromkeys(names))
-    blobs: dict[str, bytes | TooLarge | None] = {name: None for name in wanted}
-    asked = [name for name in wanted if "\n" not in name and "\r" not in name]
-    if not asked:
-        return blobs
-    try:
-        process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)
-    except OSError as e:
-        raise GitError(f"cannot run git: {e.strerror or e}") from e
-    assert process.stdin is not None and process.stdout is not None
-    request = "".join(f"{name}\n" for name in asked).encode("utf-8", "surrogateescape")
-    # Written from a thread: git answers while it reads, and a long list would fill both pipes.
-    writer = threading.Thread(target=_write_and_close, args=(process.stdin, request), daemon=True)
-    writer.start()
-    try:
-        for name in asked:
-            header = process.stdout.readline().rstrip(b"\n")
-            if not header:
-                break
-            fields = header.split(b" ")
-            if len(fields) != 3 or not _OBJECT_ID.fullmatch(fields[0]) or not fields[2].isdigit():
-                continue  # `<name> missing`, `<name> ambiguous`: a name may hold spaces, so no more is read
-            kind, size = fields[1], int(fields[2])
-            if kind == b"blob" and size <= limit:
-                blobs[name] = process.stdout.read(size)
-            else:
-                _skip(process.stdout, size)
-                blobs[name] = TooLarge(size) if kind == b"blob" else None
-            process.stdout.read(1)  # the newline after the content
-    finally:
-        process.stdout.close()
-        process.wait()
-        writer.join()
-    return blobs
-
-
-_OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
-
-
-def _write_and_close(stream: IO[bytes], data: bytes) -> None:
-    try:
-        stream.write(data)
-        stream.close()
-    except (BrokenPipeError, ValueError):  # git stopped reading: its answers say what it did
-        pass
-
-
-def _skip(stream: IO[bytes], size: int) -> None:
-    while size > 0:
-        chunk = stream.read(min(size, 1 << 20))
-        if not chunk:
-            return
-        size -= len(chunk)
 
 
 # -- a plan over time --------------------------------------------------------------------------
@@ -220,12 +114,12 @@ Facts = tuple[str | None, int | None, int | None]  # status, confidence, complet
 
 def blob_id(content: bytes) -> str:
     """The id git gives a file holding `content`: `git hash-object`, without running git."""
-    import hashlib
-
     return hashlib.sha1(b"blob %d\x00" % len(content) + content).hexdigest()
 
 
-def plan_histories(paths: Iterable[Path], limit: int | None = 10, *, known: Mapping[str, Facts] | None = None) -> dict[Path, list[HistoryRow]]:
+def plan_histories(
+    paths: Iterable[Path], limit: int | None = 10, *, known: Mapping[str, Facts] | None = None
+) -> dict[Path, list[HistoryRow]]:
     """For each plan, the commits that changed it, newest first, with status, confidence and
     completeness as each commit left them; at most `limit` rows a plan (None: all).
 
@@ -257,7 +151,7 @@ def plan_histories(paths: Iterable[Path], limit: int | None = 10, *, known: Mapp
     except GitError:
         return {}
     found: dict[Path, list[tuple[str, str, str, str]]] = {}  # plan → (date, commit, path, blob)
-    for commit, date, entries in _raw_log(out):
+    for commit, date, entries in raw_log(out):
         for status, blob, old, new in entries:
             plan = tracked.get(new)
             if plan is None or status == "D":
@@ -286,43 +180,9 @@ def plan_histories(paths: Iterable[Path], limit: int | None = 10, *, known: Mapp
     return histories
 
 
-def _raw_log(out: bytes) -> Iterator[tuple[str, str, list[tuple[str, str, str, str]]]]:
-    """Commits of `git log --raw -z --format=%x01%h%x09%as`: (commit, date, [(status, blob, old, new)]).
-
-    Read token by token, NUL-separated: after an entry's header come its one or two paths, taken as
-    paths whatever bytes they hold, so a file name cannot forge a commit or an entry.
-    """
-    tokens = out.split(b"\x00")
-    commit: tuple[str, str, list[tuple[str, str, str, str]]] | None = None
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].lstrip(b"\n")
-        i += 1
-        if token.startswith(b"\x01"):
-            if commit is not None:
-                yield commit
-            hash_, _, date = token[1:].decode("ascii", "replace").partition("\t")
-            commit = (hash_, date.strip(), [])
-        elif token.startswith(b":") and commit is not None:
-            parts = token.decode("ascii", "replace").split()  # :old_mode new_mode old_blob new_blob status
-            if len(parts) < 5:
-                continue
-            status = parts[4]
-            count = 2 if status[0] in "RC" else 1
-            names = [name.decode("utf-8", "surrogateescape") for name in tokens[i : i + count]]
-            i += count
-            old, new = (names[0], names[-1]) if names else ("", "")
-            commit[2].append((status, parts[3], old, new))
-    if commit is not None:
-        yield commit
-
-
 def _facts(path: Path, text: bytes | TooLarge | None) -> Facts:
     """Status, confidence and completeness of one version of a plan, through the one gate
     (`check_result`), so an old version that no longer loads, or never did, is a row, not a crash."""
-    from planbook.check import check_result
-    from planbook.loader import load_plan
-
     if not isinstance(text, bytes):  # gone, or larger than any plan may be
         return None, None, None
     result = check_result(load_plan(path, text=text))

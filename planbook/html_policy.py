@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import html
 import re
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,10 +37,54 @@ import nh3
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 TAGS = _HEADINGS | {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "figcaption", "figure", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark", "ol",
-    "p", "pre", "progress", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "progress",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+    "var",
 }
 ATTRIBUTES = {
     "*": {"class", "title", "lang", "dir"},
@@ -70,11 +113,40 @@ ID_NAMESPACE = "plan-"
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
 #: Material's admonition types and their aliases, and our own `internal`.
-ADMONITION_TYPES = frozenset({
-    "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check",
-    "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing",
-    "danger", "error", "bug", "example", "quote", "cite", "inline", "end", "internal",
-})
+ADMONITION_TYPES = frozenset(
+    {
+        "note",
+        "abstract",
+        "summary",
+        "tldr",
+        "info",
+        "todo",
+        "tip",
+        "hint",
+        "important",
+        "success",
+        "check",
+        "done",
+        "question",
+        "help",
+        "faq",
+        "warning",
+        "caution",
+        "attention",
+        "failure",
+        "fail",
+        "missing",
+        "danger",
+        "error",
+        "bug",
+        "example",
+        "quote",
+        "cite",
+        "inline",
+        "end",
+        "internal",
+    }
+)
 #: The classes a page's content may carry, by tag: those Markdown's extensions write. The plan
 #: template's own markup (badges, progress bars, download links) is not cleaned but held aside
 #: (`TrustedHtml`), so its `pb-` classes are not here and no plan can dress up as them.
@@ -103,30 +175,6 @@ def namespaced_id(value: str) -> str:
     if not text or not text[0].isalnum() or is_reserved_id(text):
         return f"{ID_NAMESPACE}{text}"
     return text
-
-
-class TrustedHtml:
-    """HTML the renderer writes itself, held out of Markdown and the cleaner and put back after them.
-
-    The template's badges, progress bars and download links carry our `pb-` classes; cleaning them
-    would mean allowing those classes to every plan. Instead each block stands in the Markdown as a
-    marker word holding a random token of this render, which no plan text can know, and `restore`
-    swaps the markers for the HTML once the page is clean.
-    """
-
-    def __init__(self) -> None:
-        self.token = secrets.token_hex(8)
-        self.blocks: dict[str, str] = {}
-
-    def hold(self, markup: str) -> str:
-        marker = f"pbtrusted{self.token}x{len(self.blocks)}"
-        self.blocks[marker] = markup
-        return marker
-
-    def restore(self, cleaned: str) -> str:
-        for marker, markup in self.blocks.items():
-            cleaned = cleaned.replace(f"<p>{marker}</p>", markup).replace(marker, markup)
-        return cleaned
 
 
 def _keep_attribute(tag: str, name: str, value: str) -> str | None:
@@ -175,7 +223,7 @@ DIAGRAM_LEAD = "%% planbook: settings written in a diagram are not applied"
 def clean_plan_html(markup: str) -> str:
     """`markup` with only the allowlisted tags, attributes, classes and link schemes left, ids out of
     the theme's way, remote images as links, and Mermaid diagrams that cannot re-configure Mermaid."""
-    cleaned = _cleaner().clean(markup)
+    cleaned: str = _cleaner().clean(markup)
     if "<img" in cleaned:
         cleaned = _IMG.sub(_image_as_link, cleaned)
     if 'class="mermaid"' in cleaned:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from planbook.escape import Markdown
-from planbook.findings import Finding
-from planbook.loader import positions_of
+from planbook.findings import Finding, positions_of
 
 TITLE = "Internal — not in client exports"
 # Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->`, `<!--- internal -->` and a marker
@@ -80,9 +79,14 @@ def split_notes(notes: str) -> tuple[list[Part], list[MarkerProblem]]:
         if opened is None and not marker.opening:
             # A closing marker with no opening one: fail closed.
             parts.append(Part(notes[position : marker.start], True, position))
-            problems.append(MarkerProblem(marker.start, "`<!-- /internal -->` closes a block that was never opened, "
-                                          "so everything above it, back to the previous marker, is treated as internal; "
-                                          "add the `<!-- internal -->` line where the internal text begins"))
+            problems.append(
+                MarkerProblem(
+                    marker.start,
+                    "`<!-- /internal -->` closes a block that was never opened, "
+                    "so everything above it, back to the previous marker, is treated as internal; "
+                    "add the `<!-- internal -->` line where the internal text begins",
+                )
+            )
         elif opened is None:
             parts.append(Part(notes[position : marker.start], False, position))
             opened = marker
@@ -94,8 +98,13 @@ def split_notes(notes: str) -> tuple[list[Part], list[MarkerProblem]]:
         position = marker.end
     if opened is not None:
         parts.append(Part(notes[opened.end :], True, opened.end))
-        problems.append(MarkerProblem(opened.start, "`<!-- internal -->` is never closed, so the rest of the notes is "
-                                      "treated as internal; add a `<!-- /internal -->` line where the internal text ends"))
+        problems.append(
+            MarkerProblem(
+                opened.start,
+                "`<!-- internal -->` is never closed, so the rest of the notes is "
+                "treated as internal; add a `<!-- /internal -->` line where the internal text ends",
+            )
+        )
     elif position <= len(notes):
         parts.append(Part(notes[position:], False, position))
     return [part for part in parts if part.text], problems

@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 #: The folder of plans, relative to the project's root.
 PROJECTS_DIR = "projects"
@@ -89,21 +89,31 @@ def plan_file_problem(path: Path | str) -> PathProblem | None:
     try:
         inside = inside_repository(path)
     except (OSError, RuntimeError):  # a loop of links
-        return PathProblem("PB012", "a symbolic link that leads nowhere (a loop); a plan must be a file in the repository")
+        return PathProblem(
+            "PB012", "a symbolic link that leads nowhere (a loop); a plan must be a file in the repository"
+        )
     if not inside:
-        return PathProblem("PB012", "a symbolic link to a file outside the repository (or in its .git); a plan must be a file "
-                                    "in the repository, so copy its text here instead")
+        return PathProblem(
+            "PB012",
+            "a symbolic link to a file outside the repository (or in its .git); a plan must be a file "
+            "in the repository, so copy its text here instead",
+        )
     return None
 
 
 def name_problem(stem: str) -> PathProblem | None:
     """Why `stem` cannot name a plan's file, or None."""
     if stem.casefold() in INDEX_STEMS:
-        return PathProblem("PB110", f"`{stem}` is the name of the folder's own page on the site, so no plan can have it; "
-                                    "rename the file and its `id`")
+        return PathProblem(
+            "PB110",
+            f"`{stem}` is the name of the folder's own page on the site, so no plan can have it; "
+            "rename the file and its `id`",
+        )
     if stem.casefold() in DEVICE_STEMS:
-        return PathProblem("PB110", f"`{stem}` names a device on Windows, where no checkout can make the file; "
-                                    "rename the file and its `id`")
+        return PathProblem(
+            "PB110",
+            f"`{stem}` names a device on Windows, where no checkout can make the file; rename the file and its `id`",
+        )
     return None
 
 
@@ -134,8 +144,11 @@ def case_collisions(paths: Iterable[Path]) -> dict[Path, list[Path]]:
     folder_twins: dict[Path, list[Path]] = {}
     for folder in siblings:
         try:
-            folder_twins[folder] = [entry for entry in folder.absolute().parent.iterdir()
-                                    if entry.name != folder.absolute().name and entry.name.casefold() == folder.absolute().name.casefold()]
+            folder_twins[folder] = [
+                entry
+                for entry in folder.absolute().parent.iterdir()
+                if entry.name != folder.absolute().name and entry.name.casefold() == folder.absolute().name.casefold()
+            ]
         except OSError:
             folder_twins[folder] = []
     found: dict[Path, list[Path]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from typing import Iterator
+from collections.abc import Callable, Iterator
 
 from planbook import schema
 
@@ -41,7 +41,7 @@ class Leftover:
 @functools.cache
 def template_placeholders() -> frozenset[str]:
     """Every placeholder name the template uses, numbered ones as `RISK_1`, `RISK_2`."""
-    names = set()
+    names: set[str] = set()
     for name in schema.placeholder_fields():
         if name.endswith("_n"):
             names.update(f"{name[:-2]}_{i}" for i in range(1, 4))
@@ -110,7 +110,7 @@ def _closing_run(length: int) -> re.Pattern[str]:
     return re.compile(rf"(?<!`){'`' * length}(?!`)")
 
 
-def _blank_fences(text: str, blank) -> None:
+def _blank_fences(text: str, blank: Callable[[int, int], None]) -> None:
     offset = 0
     fence: str | None = None
     start = 0
@@ -118,7 +118,13 @@ def _blank_fences(text: str, blank) -> None:
         match = _FENCE.match(line)
         if fence is None and match:
             fence, start = match.group(1), offset
-        elif fence is not None and match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not line.strip()[len(match.group(1)):]:
+        elif (
+            fence is not None
+            and match
+            and match.group(1)[0] == fence[0]
+            and len(match.group(1)) >= len(fence)
+            and not line.strip()[len(match.group(1)) :]
+        ):
             blank(start, offset + len(line))
             fence = None
         offset += len(line)
@@ -158,5 +164,5 @@ def is_placeholder(value: object) -> bool:
     """True for a value that is nothing but a placeholder: `"[CLIENT_NAME]"`, or bare brackets."""
     if isinstance(value, str):
         match = _TOKEN.fullmatch(value.strip())
-        return bool(match) and ("_" in match.group(1) or match.group(1) in template_placeholders())
+        return match is not None and ("_" in match.group(1) or match.group(1) in template_placeholders())
     return bare_placeholder(value) is not None

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from planbook import schema
-from planbook.check import CheckResult, check_result, progress_of, with_collisions
-from planbook.history import GitFacts, last_changes
+from planbook.check import CheckResult, check_result, with_collisions
+from planbook.history import last_changes
 from planbook.loader import load_plan
+from planbook.model import TASK_LISTS, GitFacts, progress_of
 from planbook.paths import plan_files_in
-
-TASK_LISTS: tuple[tuple[str, ...], ...] = tuple(("phases", phase, "tasks") for phase in schema.PHASES)
 
 
 @dataclasses.dataclass
@@ -86,22 +86,15 @@ def portfolio_rows(files: Sequence[Path]) -> list[PortfolioRow]:
 
 
 # -- the portfolio of one site build -----------------------------------------------------------
+# `mkdocs serve` rebuilds the site on every edit, and the engine's modules outlive a rebuild (MkDocs
+# loads its hooks, and mkdocs-macros its module, afresh). These caches keep what an unchanged plan
+# costs to work out, so a rebuild redoes only the changed plans' share: 1,000 plans, one edit.
 
-_checked: dict[Path, tuple[tuple[int, int], CheckResult]] = {}
-_memos: dict[str, dict[Any, Any]] = {}
-
-
-def process_memo(name: str) -> dict[Any, Any]:
-    """A dict by `name` that lives as long as the process.
-
-    `mkdocs serve` loads the site's hooks and macros afresh for every rebuild, so what they keep
-    in their own modules is lost; what they keep here lets a rebuild redo only the changed plans'
-    share of the portfolio. The caller chooses keys that change whenever the value would.
-    """
-    return _memos.setdefault(name, {})
-
-
-_last_loaded: dict[Path, "Portfolio"] = {}
+Stamp = tuple[int, int, int, int]
+#: Each plan file (as listed) → its stamp and its check result, while the file is unchanged.
+CHECKED: dict[Path, tuple[Stamp, CheckResult]] = {}
+#: Each plan file → the check result and last commit date its portfolio row was made from, and the row.
+ROWS: dict[Path, tuple[CheckResult, str | None, PortfolioRow]] = {}
 
 
 def checked(path: Path) -> CheckResult:
@@ -115,13 +108,13 @@ def checked(path: Path) -> CheckResult:
         key = _file_key(path)
     except OSError:
         return check_result(load_plan(path))  # gone or unreadable: let the loader say so
-    cached = _checked.get(path)
+    cached = CHECKED.get(path)
     if cached is None or cached[0] != key:
-        cached = _checked[path] = (key, check_result(load_plan(path)))
+        cached = CHECKED[path] = (key, check_result(load_plan(path)))
     return cached[1]
 
 
-def _file_key(path: Path) -> tuple[int, int, int, int]:
+def _file_key(path: Path) -> Stamp:
     """What changes when the plan does: the file's time and size, and the link's, if it is one."""
     target, link = path.stat(), path.lstat()
     return (target.st_mtime_ns, target.st_size, link.st_mtime_ns, link.st_ino)
@@ -135,47 +128,37 @@ class Portfolio:
     files: tuple[Path, ...]  # absolute, as listed (links not resolved), in name order
     results: tuple[CheckResult, ...]  # one for each file, in the same order
     facts: dict[Path, GitFacts]  # by listed path; plans git does not track are left out
-    stamp: tuple[tuple[int, int], ...]  # each file's modification time and size when loaded
+    stamp: tuple[Stamp, ...]  # each file's stamp when loaded
 
     @functools.cached_property
     def rows(self) -> list[PortfolioRow]:
         # A plan's row is reused from the last build while its check result (kept by `checked`
         # while the file is unchanged) and its last commit date are the same.
-        memo = process_memo("portfolio.rows")
         rows, fresh = [], {}
         for path, result in zip(self.files, self.results):
             fact = self.facts.get(path)
             date = fact.date if fact else None
-            kept = memo.get(path)
+            kept = ROWS.get(path)
             row = kept[2] if kept is not None and kept[0] is result and kept[1] == date else None
             if row is None:
                 row = dataclasses.replace(row_for(result), last_updated=date)
             fresh[path] = (result, date, row)
             rows.append(row)
-        memo.clear()
-        memo.update(fresh)
+        ROWS.clear()
+        ROWS.update(fresh)
         return rows
 
 
-def load_portfolio(folder: Path, *, reuse: bool = False) -> Portfolio:
-    """Every `*.md` plan in `folder`, checked, with the last commit of each from one `git log`.
-
-    With `reuse`, the portfolio loaded last for `folder` comes back as it is while no plan has been
-    added, removed or changed since. A site build loads the portfolio once in its hooks, and its
-    macros take the same one: each plan is loaded once and git runs once.
-    """
+def load_portfolio(folder: Path) -> Portfolio:
+    """Every plan in `folder`, checked (unchanged plans from `CHECKED`), with the commit of each from
+    one `git log`."""
     folder = Path(folder).absolute()  # not resolved: a `projects` link out of the repository stays one
     files = tuple(plan_files_in(folder))
     try:
         stamp = tuple(_file_key(path) for path in files)
     except OSError:  # a file went away while we looked: nothing to reuse
         stamp = ()
-    last = _last_loaded.get(folder)
-    if reuse and last is not None and stamp and last.files == files and last.stamp == stamp:
-        return last
     results = tuple(with_collisions(files, [checked(path) for path in files]))
     by_resolved = last_changes(files)  # git's facts are keyed by resolved paths; the portfolio's by listed ones
     facts = {path: by_resolved[path.resolve()] for path in files if path.resolve() in by_resolved}
-    portfolio = Portfolio(folder, files, results, facts, stamp)
-    _last_loaded[folder] = portfolio
-    return portfolio
+    return Portfolio(folder, files, results, facts, stamp)

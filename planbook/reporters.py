@@ -4,14 +4,17 @@ annotations, or SARIF 2.1.0 for code-scanning tools. Picked by name from `REPORT
 from __future__ import annotations
 
 import json
-from typing import Callable, Sequence, TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from planbook import __version__
-from planbook.check import CheckResult
 from planbook.escape import one_line
 from planbook.findings import RULES, Finding
 
-Reporter = Callable[[Sequence[CheckResult], TextIO], None]
+if TYPE_CHECKING:  # the reporters only read results: importing the checker would slow every command's start
+    from planbook.check import CheckResult
+
+Reporter = Callable[[Sequence["CheckResult"], TextIO], None]
 
 
 def _findings(results: Sequence[CheckResult]) -> list[Finding]:

@@ -4,7 +4,8 @@ with a comment above it saying what belongs there."""
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from planbook import schema
 

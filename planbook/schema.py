@@ -1,14 +1,20 @@
-"""The plan schema: the one source of truth for fields.
+"""The plan schema (`plan.schema.json`): the one source of truth for fields, and for the facts that follow
+from them.
 
-Validation, the scaffold written by `planbook new`, the completeness measure and the field reference in
-the docs all walk this schema. Besides JSON Schema it uses a few annotations of ours:
+Validation, the scaffold written by `planbook new`, the completeness measure, the gates, the diff's
+walk and the field reference in the docs all read this schema. Besides JSON Schema it uses a few
+annotations of ours:
 
 - `x-placeholder`: the template placeholder the field fills (`BUSINESS_IMPACT_n` for numbered ones);
 - `x-optional`: the field may be left out, and then counts for nothing in completeness;
 - `x-may-be-empty`: an empty list is a complete answer (no blockers, say);
 - `x-requires-type`: a task that applies only to plans of that integration type;
 - `x-template-count`: how many numbered placeholders the template shows for a list (2 if not given);
-- `x-internal`: content for the team only. No finding, diff or log line quotes a value from it.
+- `x-internal`: content for the team only. No finding, diff or log line quotes a value from it;
+- on `status`, `x-outside-lifecycle` (statuses with no gates) and `x-gates` (the checklists each
+  status needs done, as dotted field paths).
+
+Task titles name other fields in braces, by their dotted path: `Edge cases: {phases.testing.edge_cases}`.
 """
 
 from __future__ import annotations
@@ -16,25 +22,63 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import re
+from collections.abc import Callable, Iterator
 from importlib import resources
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from planbook.dates import is_plan_date
 
-STATUSES: tuple[str, ...] = (
-    "draft", "discovery", "development", "testing", "deployment", "support", "complete", "on-hold", "cancelled",
-)
-#: The statuses that follow one another; on-hold and cancelled sit outside the line.
-LIFECYCLE: tuple[str, ...] = STATUSES[:7]
-INTEGRATION_TYPES: tuple[str, ...] = ("accounting", "marketing", "fulfillment")
-PHASES: tuple[str, ...] = ("discovery", "development", "testing", "deployment", "support")
 ITEM = "*"  # stands for "every item" in a field path of the schema
+FieldPath = tuple[str | int, ...]
 
 
 @functools.cache
 def plan_schema() -> dict[str, Any]:
+    """The schema as written, `$ref`s and all: what the validators compile."""
     text = resources.files("planbook").joinpath("plan.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@functools.cache
+def expanded_schema() -> dict[str, Any]:
+    """The schema with every `$ref` replaced by what it names (its own keys winning): what walkers read."""
+    definitions: dict[str, Any] = plan_schema().get("definitions", {})
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                name = node["$ref"].removeprefix("#/definitions/")
+                merged = {**definitions[name], **{k: v for k, v in node.items() if k != "$ref"}}
+                return expand(merged)
+            return {key: expand(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [expand(item) for item in node]
+        return node
+
+    expanded: dict[str, Any] = expand(plan_schema())
+    return expanded
+
+
+def _status_spec() -> dict[str, Any]:
+    spec: dict[str, Any] = expanded_schema()["properties"]["status"]
+    return spec
+
+
+#: Every status, in the schema's order: the lifecycle first, then the statuses outside it.
+STATUSES: tuple[str, ...] = tuple(_status_spec()["enum"])
+#: The statuses that follow one another; on-hold and cancelled sit outside the line.
+LIFECYCLE: tuple[str, ...] = tuple(s for s in STATUSES if s not in _status_spec().get("x-outside-lifecycle", ()))
+INTEGRATION_TYPES: tuple[str, ...] = tuple(expanded_schema()["properties"]["types"]["items"]["enum"])
+PHASES: tuple[str, ...] = tuple(expanded_schema()["properties"]["phases"]["properties"])
+#: Status → the checklists (field paths) that must be done before a plan may stand at it.
+GATES: dict[str, tuple[tuple[str, ...], ...]] = {
+    status: tuple(tuple(path.split(".")) for path in paths)
+    for status, paths in _status_spec().get("x-gates", {}).items()
+}
+DURATION_PATTERN: str = plan_schema()["definitions"]["duration"]["pattern"]
+ID_PATTERN: str = plan_schema()["properties"]["id"]["pattern"]
 
 
 #: The formats the schema uses, each one function that both validators call: they cannot disagree.
@@ -48,7 +92,8 @@ def fast_validator() -> Callable[[Any], Any]:
     import fastjsonschema
 
     # never write defaults into the plan; the formats are ours alone
-    return fastjsonschema.compile(plan_schema(), use_default=False, formats=FORMATS)
+    validate: Callable[[Any], Any] = fastjsonschema.compile(plan_schema(), use_default=False, formats=FORMATS)
+    return validate
 
 
 @functools.cache
@@ -77,7 +122,7 @@ class SchemaError:
     """Why a plan is not valid: where (a data path), which keyword, and the detailed validator's error
     when it gave one (None when only the fast validator spoke)."""
 
-    path: tuple[str | int, ...]
+    path: FieldPath
     keyword: str
     message: str
     detail: Any = None
@@ -95,25 +140,26 @@ def schema_errors(data: Any) -> list[SchemaError]:
     try:
         fast_validator()(data)
     except fastjsonschema.JsonSchemaException as e:
-        errors = [SchemaError(tuple(error.absolute_path), str(error.validator), error.message, error)
-                  for error in detailed_validator().iter_errors(data)]
-        return errors or [SchemaError(_fast_path(e, data), str(e.rule or "schema"), e.message)]
+        errors = [
+            SchemaError(tuple(error.absolute_path), str(error.validator), error.message, error)
+            for error in detailed_validator().iter_errors(data)
+        ]
+        return errors or [SchemaError(_fast_path(e, data), str(getattr(e, "rule", None) or "schema"), str(e))]
     return []
 
 
-def _fast_path(error: Any, data: Any) -> tuple[str | int, ...]:
+def _fast_path(error: Any, data: Any) -> FieldPath:
     """fastjsonschema's `path` (`["data", "risks", "0"]`) as a data path (`("risks", 0)`)."""
     path: list[str | int] = []
     node = data
     for part in list(getattr(error, "path", None) or [])[1:]:
-        key: str | int = int(part) if isinstance(node, list) and str(part).isdigit() else str(part)
-        path.append(key)
-        node = node[key] if isinstance(node, (list, dict)) and _has(node, key) else None
+        if isinstance(node, list) and str(part).isdigit() and int(part) < len(node):
+            path.append(int(part))
+            node = node[int(part)]
+        else:
+            path.append(str(part))
+            node = node.get(str(part)) if isinstance(node, dict) else None
     return tuple(path)
-
-
-def _has(node: list[Any] | dict[str, Any], key: str | int) -> bool:
-    return key in node if isinstance(node, dict) else isinstance(key, int) and key < len(node)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,15 +176,18 @@ class Field:
 
     @property
     def type(self) -> str:
-        return self.spec.get("type", "")
+        kind: str = self.spec.get("type", "")
+        return kind
 
     @property
     def placeholder(self) -> str | None:
-        return self.spec.get("x-placeholder")
+        name: str | None = self.spec.get("x-placeholder")
+        return name
 
     @property
     def description(self) -> str:
-        return self.spec.get("description") or self.spec.get("title", "")
+        text: str = self.spec.get("description") or self.spec.get("title", "")
+        return text
 
     @property
     def is_content(self) -> bool:
@@ -148,9 +197,11 @@ class Field:
         return self.type == "array" and self.spec.get("items", {}).get("type") == "string"
 
 
-def iter_fields(spec: dict[str, Any] | None = None, path: tuple[str, ...] = (), optional: bool = False) -> Iterator[Field]:
+def iter_fields(
+    spec: dict[str, Any] | None = None, path: tuple[str, ...] = (), optional: bool = False
+) -> Iterator[Field]:
     """Every field in schema order, mappings before their members."""
-    spec = plan_schema() if spec is None else spec
+    spec = expanded_schema() if spec is None else spec
     for name, child in spec.get("properties", {}).items():
         child_path = (*path, name)
         child_optional = optional or bool(child.get("x-optional")) or name not in spec.get("required", ())
@@ -166,13 +217,13 @@ def field_by_path() -> dict[tuple[str, ...], Field]:
     return {field.path: field for field in iter_fields()}
 
 
-def field_for(path: tuple[str | int, ...]) -> Field | None:
+def field_for(path: FieldPath) -> Field | None:
     """The schema field for a data path such as `("risks", 0, "impact")`."""
     key = tuple(ITEM if isinstance(part, int) else part for part in path)
     return field_by_path().get(key)
 
 
-def is_internal(path: tuple[str | int, ...]) -> bool:
+def is_internal(path: FieldPath) -> bool:
     """Whether a data path lies in internal-only content (`x-internal`), whose values nothing quotes."""
     for end in range(1, len(path) + 1):
         field = field_for(path[:end])
@@ -189,8 +240,23 @@ def placeholder_fields() -> dict[str, Field]:
 
 def task_specs(container: tuple[str, ...]) -> dict[str, dict[str, Any]]:
     """The task booleans under `container`, e.g. `("phases", "discovery", "tasks")`, in template order."""
-    return field_by_path()[container].spec["properties"]
+    specs: dict[str, dict[str, Any]] = field_by_path()[container].spec["properties"]
+    return specs
 
 
 def phase_title(phase: str) -> str:
-    return field_by_path()[("phases", phase)].spec["title"]
+    title: str = field_by_path()[("phases", phase)].spec["title"]
+    return title
+
+
+def dotted(path: FieldPath) -> str:
+    """A data path as findings and diffs write it: `risks[0].impact`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def is_plan_id(text: str) -> bool:
+    """Whether `text` is a project ID (`ACME-042`), whole: the schema's `id` pattern, read to the end."""
+    return re.fullmatch(ID_PATTERN.removeprefix("^").removesuffix("$"), text) is not None

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, SAMPLES, shared_path
-from planbook.check import check_result, completeness_of
+from planbook.check import check_result
 from planbook.cli import main
 from planbook.loader import load_plan
+from planbook.model import completeness_of
+
+from conftest import PROJECTS, SAMPLES, shared_path
 
 
 def check_text(tmp_path: Path, text: str, name: str = "NORTHWIND-001.md"):
@@ -57,7 +59,9 @@ def test_new_then_check_reports_every_placeholder_line(tmp_path, capsys, monkeyp
     assert main(["check", "projects/ACME-042.md"]) == 1
     out = capsys.readouterr().out
     reported = set()
-    for match in re.finditer(r"^projects/ACME-042\.md:(\d+):(\d+): PB201 placeholder (\[\w+\]) is left unfilled", out, re.M):
+    for match in re.finditer(
+        r"^projects/ACME-042\.md:(\d+):(\d+): PB201 placeholder (\[\w+\]) is left unfilled", out, re.M
+    ):
         reported.add((int(match.group(1)), int(match.group(2)), match.group(3)))
     assert reported == expected
     # Placeholders in typed fields are reported once, as placeholders, never also as "must be a number".
@@ -93,14 +97,49 @@ SCHEMA_CASES = [
     ("unknown field with a typo", "client: ", "cleint: ", "PB101 unknown field `cleint`; did you mean `client`?"),
     ("nested unknown field", "  pm: ", "  pmm: ", "PB101 unknown field `pmm` in `team`; did you mean `pm`?"),
     ("wrong type", "confidence: 80", 'confidence: "eighty"', "PB102 `confidence` must be a whole number, not text"),
-    ("no read as boolean", 'impact: "High"', "impact: no", 'PB102 `risks[0].impact` must be text, not true or false; YAML reads `no` as False, so quote it: "no"'),
-    ("unquoted brackets", 'lead: "Priya Raman"', "lead: [Priya Raman]", "PB102 `lead` must be text, not a list; text that starts with `[` must be quoted"),
-    ("status typo", "status: development", "status: developement", "PB104 `status` cannot be 'developement'; did you mean `development`?; choose one of: draft, discovery"),
-    ("type typo", "types: [accounting]", "types: [acounting]", "PB104 `types[0]` cannot be 'acounting'; did you mean `accounting`?"),
+    (
+        "no read as boolean",
+        'impact: "High"',
+        "impact: no",
+        'PB102 `risks[0].impact` must be text, not true or false; YAML reads `no` as False, so quote it: "no"',
+    ),
+    (
+        "unquoted brackets",
+        'lead: "Priya Raman"',
+        "lead: [Priya Raman]",
+        "PB102 `lead` must be text, not a list; text that starts with `[` must be quoted",
+    ),
+    (
+        "status typo",
+        "status: development",
+        "status: developement",
+        "PB104 `status` cannot be 'developement'; did you mean `development`?; choose one of: draft, discovery",
+    ),
+    (
+        "type typo",
+        "types: [accounting]",
+        "types: [acounting]",
+        "PB104 `types[0]` cannot be 'acounting'; did you mean `accounting`?",
+    ),
     ("out of range", "confidence: 80", "confidence: 180", "PB105 `confidence`: 180 is above the maximum of 100"),
-    ("bad duration", 'duration: "2 weeks"', 'duration: "a fortnight"', "PB105 `phases.discovery.duration`: 'a fortnight' is not in the expected form: How long phase 1 takes"),
-    ("missing field", 'client: "Northwind Outfitters Ltd."\n', "", "PB103 missing field `client` (The client organisation.)"),
-    ("id mismatch", 'id: "NORTHWIND-001"', 'id: "NORTHWIND-002"', "PB106 `id` is 'NORTHWIND-002' but the file is NORTHWIND-001.md"),
+    (
+        "bad duration",
+        'duration: "2 weeks"',
+        'duration: "a fortnight"',
+        "PB105 `phases.discovery.duration`: 'a fortnight' is not in the expected form: How long phase 1 takes",
+    ),
+    (
+        "missing field",
+        'client: "Northwind Outfitters Ltd."\n',
+        "",
+        "PB103 missing field `client` (The client organisation.)",
+    ),
+    (
+        "id mismatch",
+        'id: "NORTHWIND-001"',
+        'id: "NORTHWIND-002"',
+        "PB106 `id` is 'NORTHWIND-002' but the file is NORTHWIND-001.md",
+    ),
 ]
 
 
@@ -153,18 +192,40 @@ def test_placeholder_inside_a_long_value_is_located_exactly(tmp_path, sample_tex
 
 
 def test_completeness_counts_empty_and_tbd(tmp_path, sample_text):
-    text = sample_text.replace("status: development", "status: discovery").replace('timeline: "10 weeks"', 'timeline: "TBD"')
+    text = sample_text.replace("status: development", "status: discovery").replace(
+        'timeline: "10 weeks"', 'timeline: "TBD"'
+    )
     result = check_text(tmp_path, text)
     assert result.ok
     assert 90 < result.completeness < 100
 
 
 GATE_CASES = [
-    ("empty past discovery", [('timeline: "10 weeks"', 'timeline: "TBD"')], "PB301 `timeline` is empty or TBD, and a plan in development must have every field filled in"),
-    ("open blocker", [("blockers: []", 'blockers: ["Waiting for the QuickBooks sandbox"]')], "PB303 open blocker, and the status is development"),
-    ("phase 1 not done", [("data_mapping: true", "data_mapping: false")], 'PB302 the status is development, but "Complete data mapping (see Tech Specs)" is not done'),
-    ("api access", [("api_access:\n  system_a: true", "api_access:\n  system_a: false")], 'PB302 the status is development, but "Shopify API credentials" is not done'),
-    ("testing needs development done", [("status: development", "status: testing")], 'PB302 the status is testing, but "Implement data transformation layer" is not done'),
+    (
+        "empty past discovery",
+        [('timeline: "10 weeks"', 'timeline: "TBD"')],
+        "PB301 `timeline` is empty or TBD, and a plan in development must have every field filled in",
+    ),
+    (
+        "open blocker",
+        [("blockers: []", 'blockers: ["Waiting for the QuickBooks sandbox"]')],
+        "PB303 open blocker, and the status is development",
+    ),
+    (
+        "phase 1 not done",
+        [("data_mapping: true", "data_mapping: false")],
+        'PB302 the status is development, but "Complete data mapping (see Tech Specs)" is not done',
+    ),
+    (
+        "api access",
+        [("api_access:\n  system_a: true", "api_access:\n  system_a: false")],
+        'PB302 the status is development, but "Shopify API credentials" is not done',
+    ),
+    (
+        "testing needs development done",
+        [("status: development", "status: testing")],
+        'PB302 the status is testing, but "Implement data transformation layer" is not done',
+    ),
 ]
 
 
@@ -181,12 +242,16 @@ def test_status_gates(tmp_path, sample_text, description, edits, expected):
 
 
 def test_on_hold_has_no_phase_gates(tmp_path, sample_text):
-    text = sample_text.replace("status: development", "status: on-hold").replace("blockers: []", 'blockers: ["Client paused the project"]')
+    text = sample_text.replace("status: development", "status: on-hold").replace(
+        "blockers: []", 'blockers: ["Client paused the project"]'
+    )
     assert check_text(tmp_path, text).ok
 
 
 def test_type_specific_tasks_follow_the_types(tmp_path, sample_text):
-    text = sample_text.replace("      order_to_invoice: true", "      order_to_invoice: true\n      tracking_sync: true")
+    text = sample_text.replace(
+        "      order_to_invoice: true", "      order_to_invoice: true\n      tracking_sync: true"
+    )
     result = check_text(tmp_path, text)
     assert result.ok
     assert [f.code for f in result.findings] == ["PB107"]
@@ -224,7 +289,9 @@ def test_github_format_is_chosen_on_github_actions(failing_plan, capsys, monkeyp
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert main(["check", str(failing_plan)]) == 1
     first = capsys.readouterr().out.splitlines()[0]
-    assert first.startswith(f"::error file={failing_plan},line=4,col=10,title=PB201 placeholder::placeholder [CLIENT_NAME]")
+    assert first.startswith(
+        f"::error file={failing_plan},line=4,col=10,title=PB201 placeholder::placeholder [CLIENT_NAME]"
+    )
 
 
 def test_sarif_format_validates_against_the_official_schema(failing_plan, capsys):
@@ -260,7 +327,11 @@ def test_an_unclosed_internal_marker_fails_the_check(tmp_path, sample_text):
 
 @pytest.mark.parametrize(
     ("notes", "target"),
-    [("See [the spec](spec.md).", "spec.md"), ("![diagram](img/flow.png)", "img/flow.png"), ("[spec]: ../docs/spec.md", "../docs/spec.md")],
+    [
+        ("See [the spec](spec.md).", "spec.md"),
+        ("![diagram](img/flow.png)", "img/flow.png"),
+        ("[spec]: ../docs/spec.md", "../docs/spec.md"),
+    ],
 )
 def test_relative_links_in_notes_are_reported_where_they_stand(tmp_path, sample_text, notes, target):
     text = sample_text + "\n" + notes + "\n"
@@ -292,7 +363,11 @@ def test_brackets_in_code_blocks_do_not_count(tmp_path, sample_text):
 
 
 def test_long_prose_values_are_bounded(tmp_path, sample_text):
-    result = check_text(tmp_path, sample_text.replace('timeline: "10 weeks"', 'timeline: "10 weeks"\nx: 1', 1).replace("x: 1\n", "", 1)
-                        .replace("summary: >-\n", "summary: >-\n  " + "_" * 5_000 + "\n", 1))
+    result = check_text(
+        tmp_path,
+        sample_text.replace('timeline: "10 weeks"', 'timeline: "10 weeks"\nx: 1', 1)
+        .replace("x: 1\n", "", 1)
+        .replace("summary: >-\n", "summary: >-\n  " + "_" * 5_000 + "\n", 1),
+    )
     assert [f.code for f in result.findings] == ["PB105"]
     assert "is 5,2" in result.findings[0].message and "at most 4000 are allowed" in result.findings[0].message

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, SAMPLES, shared_path, ssti_payloads
 from planbook import internal
 from planbook.cli import main
 from planbook.export import ExportError, export_html, export_markdown, export_plan
@@ -28,14 +27,29 @@ from planbook.export.timeline import timeline_svg
 from planbook.export.to_html import markdown_to_html
 from planbook.files import write_atomic
 from planbook.loader import Plan, load_plan
-from planbook.render import RenderContext, phase_schedule, render_plan
+from planbook.model import GitFacts, phase_schedule
+from planbook.render import RenderContext, render_plan
+
+from conftest import PROJECTS, SAMPLES, shared_path, ssti_payloads
 
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SAMPLE_IDS = [p.stem for p in SAMPLES]
-CONTEXT = RenderContext(version="1.4", last_updated="2026-10-01")
-SECRETS = ("£850 per day", "£34,000 fixed", "Margin is thin", "Client CFO is difficult", "Discount agreed off the record")
+CONTEXT = RenderContext(git=GitFacts("1.4", "2026-10-01", 1))
+SECRETS = (
+    "£850 per day",
+    "£34,000 fixed",
+    "Margin is thin",
+    "Client CFO is difficult",
+    "Discount agreed off the record",
+)
 
 
 def plan_from(text: str, name: str = "NORTHWIND-001") -> Plan:
@@ -96,7 +110,7 @@ def assert_in_order(text: str, needles: list[str]) -> None:
     position = 0
     for needle in needles:
         found = text.find(needle, position)
-        assert found >= 0, f"{needle!r} missing after position {position}: …{text[position:position + 200]}…"
+        assert found >= 0, f"{needle!r} missing after position {position}: …{text[position : position + 200]}…"
         position = found + len(needle)
 
 
@@ -107,9 +121,23 @@ def normalized(text: str) -> str:
 class _Page(html.parser.HTMLParser):
     """What a browser would load or run from an HTML document, and its visible text."""
 
-    FETCHING = {("img", "src"), ("script", "src"), ("link", "href"), ("iframe", "src"), ("embed", "src"), ("object", "data"),
-                ("video", "src"), ("video", "poster"), ("audio", "src"), ("source", "src"), ("image", "href"),
-                ("use", "href"), ("image", "xlink:href"), ("input", "src"), ("track", "src")}
+    FETCHING = {
+        ("img", "src"),
+        ("script", "src"),
+        ("link", "href"),
+        ("iframe", "src"),
+        ("embed", "src"),
+        ("object", "data"),
+        ("video", "src"),
+        ("video", "poster"),
+        ("audio", "src"),
+        ("source", "src"),
+        ("image", "href"),
+        ("use", "href"),
+        ("image", "xlink:href"),
+        ("input", "src"),
+        ("track", "src"),
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -164,7 +192,14 @@ def test_html_export_is_self_contained_and_follows_the_template(path):
     assert page.csp.startswith("default-src 'none';") and "img-src data:" in page.csp
     text = normalized(" ".join(page.text))
     cover, _, body = text.partition("IMPLEMENTATION PLAN ")
-    for fact in (plan.data["name"], plan.data["client"], plan.data["system_a"], plan.data["system_b"], "1.4", "2026-10-01"):
+    for fact in (
+        plan.data["name"],
+        plan.data["client"],
+        plan.data["system_a"],
+        plan.data["system_b"],
+        "1.4",
+        "2026-10-01",
+    ):
         assert fact in cover
     assert_in_order("IMPLEMENTATION PLAN " + body, [*expected_headings(plan), "SIGN-OFF", "Signature"])
     # Checkboxes show each task's state: as many ticked as the plan has tasks done.
@@ -185,7 +220,11 @@ def test_html_export_draws_the_timeline_from_the_phase_data(path):
     for phase in phase_schedule(plan.data):
         assert phase.title in labels
     # The figure sits under the phases heading, before phase 1's section.
-    assert document.index("2. IMPLEMENTATION PHASES") < document.index("<figure") < document.index("Phase 1: Discovery &amp; Design (")
+    assert (
+        document.index("2. IMPLEMENTATION PHASES")
+        < document.index("<figure")
+        < document.index("Phase 1: Discovery &amp; Design (")
+    )
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=SAMPLE_IDS)
@@ -195,7 +234,9 @@ def test_markdown_export_has_cover_plan_timeline_and_signoff(path):
     cover, _, rest = text.partition("\n# IMPLEMENTATION PLAN\n")
     shown = normalized(" ".join(parse_page(markdown_to_html(cover)).text))  # as a Markdown viewer shows it
     assert f"Client {plan.data['client']}" in shown and "Version 1.4" in shown and "Date 2026-10-01" in shown
-    headings = [line.lstrip("#").strip() for line in ("# IMPLEMENTATION PLAN\n" + rest).splitlines() if line.startswith("#")]
+    headings = [
+        line.lstrip("#").strip() for line in ("# IMPLEMENTATION PLAN\n" + rest).splitlines() if line.startswith("#")
+    ]
     assert_in_order("\n".join(headings), expected_headings(plan))
     assert headings[-1] == "SIGN-OFF"
     timeline = rest.split("## 2. IMPLEMENTATION PHASES", 1)[1].split("### Phase 1", 1)[0]
@@ -315,12 +356,17 @@ def test_site_page_links_to_its_downloads_and_escapes_them():
     downloads = [("HTML", "NORTHWIND-001.html"), ('PDF"><script>', 'x.pdf" onclick="alert(1)')]
     site = render_plan(plan, flavor="site", context=RenderContext(downloads=downloads))
     links = re.findall(r'<a class="pb-download" href="([^"]*)" download>([^<]*)</a>', site)
-    assert links == [("NORTHWIND-001.html", "HTML"), ("x.pdf&quot; onclick=&quot;alert(1)", "PDF&quot;&gt;&lt;script&gt;")]
+    assert links == [
+        ("NORTHWIND-001.html", "HTML"),
+        ("x.pdf&quot; onclick=&quot;alert(1)", "PDF&quot;&gt;&lt;script&gt;"),
+    ]
     assert "pb-download" not in render_plan(plan, context=RenderContext(downloads=downloads))
     assert "pb-download" not in render_plan(plan, flavor="site")
 
 
-@pytest.mark.parametrize("value", ['"SECRET as text"', "[SECRET, list]", "{day_rate: {nested: SECRET}}", "{day_rate: 850}", "null", "{}"])
+@pytest.mark.parametrize(
+    "value", ['"SECRET as text"', "[SECRET, list]", "{day_rate: {nested: SECRET}}", "{day_rate: 850}", "null", "{}"]
+)
 def test_an_internal_field_of_any_shape_never_leaks_or_breaks_an_export(sample_text, value):
     plan = plan_from(sample_text.replace("summary: >-", f"internal: {value}\nsummary: >-", 1))
     for fmt in ("md", "html"):
@@ -333,7 +379,12 @@ def test_an_internal_field_of_any_shape_never_leaks_or_breaks_an_export(sample_t
 MARKER_CASES = {
     "unclosed opening": ("Public.\n\n<!-- internal -->\nSECRET to the end.\n", "Public.", 3, 1),
     "closing without opening": ("SECRET above.\n<!-- /internal -->\nPublic after.\n", "Public after.", 2, 1),
-    "misspelt opening": ("Public first.\n<!-- /internal -->\n<!-- intrenal -->\nSECRET\n<!-- /internal -->\nPublic last.\n", "Public last.", 2, 1),
+    "misspelt opening": (
+        "Public first.\n<!-- /internal -->\n<!-- intrenal -->\nSECRET\n<!-- /internal -->\nPublic last.\n",
+        "Public last.",
+        2,
+        1,
+    ),
     "spacing and case": ("Public.\n<!--INTERNAL-->SECRET<!--  /Internal  -->\n", "Public.", None, None),
     "labelled opening": ("Public.\n<!-- internal: pricing -->\nSECRET\n<!-- /internal -->\n", "Public.", None, None),
 }
@@ -414,7 +465,7 @@ def test_write_atomic_takes_bytes(tmp_path):
     write_atomic(target, b"\x00\x01\r\n")
     assert target.read_bytes() == b"\x00\x01\r\n"
     write_atomic(target, "é\r\n")
-    assert target.read_bytes() == "é\r\n".encode("utf-8")
+    assert target.read_bytes() == "é\r\n".encode()
 
 
 # -- in the browser, and as PDF -----------------------------------------------------------------
@@ -475,7 +526,9 @@ def test_hostile_notes_make_no_request_in_chromium(browser, tmp_path, sample_tex
 
 
 def pdf_text(pdf: Path, *, first: int = 1) -> str:
-    out = subprocess.run(["pdftotext", "-f", str(first), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["pdftotext", "-f", str(first), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
     return normalized(out.stdout)
 
 
@@ -487,13 +540,15 @@ def pdf_pages(pdf: Path) -> int:
 def ink_share(pdf: Path, page: int, tmp_path: Path) -> float:
     """The share of a page's pixels that are not white, from a 30 dpi greyscale PGM render."""
     prefix = tmp_path / f"page{page}"
-    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(pdf), str(prefix)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), str(pdf), str(prefix)], check=True
+    )
     (image,) = tmp_path.glob(f"page{page}*.pgm")
     data = image.read_bytes()
     fields = data.split(maxsplit=4)  # P5, width, height, maxval, pixels
     assert fields[0] == b"P5"
     width, height = int(fields[1]), int(fields[2])
-    pixels = data[len(data) - width * height:]
+    pixels = data[len(data) - width * height :]
     return sum(1 for value in pixels if value < 200) / (width * height)
 
 
@@ -503,8 +558,11 @@ def test_pdf_holds_every_template_heading_in_order_and_pages_are_not_blank(tmp_p
     _need(str(CHROMIUM), "pdftotext", "pdftoppm", "pdfinfo")
     target = tmp_path / f"{path.stem}.pdf"
     # The real command, in a process of its own: this module's browser holds Playwright in this one.
-    run = subprocess.run([sys.executable, "-m", "planbook.cli", "export", str(path), "--format", "pdf", "-o", str(target)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "planbook.cli", "export", str(path), "--format", "pdf", "-o", str(target)],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert target.read_bytes().startswith(b"%PDF-")
     pages = pdf_pages(target)
@@ -513,7 +571,7 @@ def test_pdf_holds_every_template_heading_in_order_and_pages_are_not_blank(tmp_p
     body = pdf_text(target, first=2)  # after the cover, which repeats the name
     assert_in_order(body, [*expected_headings(plan), "SIGN-OFF"])
     assert f"Page 2 of {pages}" in body
-    cover = pdf_text(target)[: 400]
+    cover = pdf_text(target)[:400]
     assert plan.data["client"] in cover and plan.data["name"] in cover
     for page in (1, 2, pages):
         share = ink_share(target, page, tmp_path)
@@ -551,7 +609,8 @@ def test_print_stylesheet_hides_site_chrome_and_keeps_tables_whole(browser, tmp_
     site_flavor = render_plan(sample(PROJECTS / "NORTHWIND-001.md"), flavor="site").replace("```mermaid", "```text")
     (docs / "index.md").write_text(site_flavor, encoding="utf-8")
     (docs / "other.md").write_text("# Other\n", encoding="utf-8")
-    (tmp_path / "mkdocs.yml").write_text(textwrap.dedent("""\
+    (tmp_path / "mkdocs.yml").write_text(
+        textwrap.dedent("""\
         site_name: Print test
         site_url: https://example.invalid/
         theme:
@@ -562,10 +621,17 @@ def test_print_stylesheet_hides_site_chrome_and_keeps_tables_whole(browser, tmp_
         markdown_extensions: [tables, admonition, attr_list, md_in_html, pymdownx.superfences, pymdownx.tasklist]
         plugins: []
         nav: [index.md, other.md]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"], cwd=tmp_path,
-                           capture_output=True, text=True, env=env)
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert build.returncode == 0, build.stderr
     page = browser.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
@@ -577,11 +643,15 @@ def test_print_stylesheet_hides_site_chrome_and_keeps_tables_whole(browser, tmp_
           return [s, el === null || getComputedStyle(el).display === 'none'];
         })""")
     assert all(is_hidden for _, is_hidden in hidden), hidden
-    tables = page.evaluate("() => [...document.querySelectorAll('article table')].map(t => getComputedStyle(t).breakInside)")
+    tables = page.evaluate(
+        "() => [...document.querySelectorAll('article table')].map(t => getComputedStyle(t).breakInside)"
+    )
     assert tables and set(tables) == {"avoid"}
     assert page.evaluate("() => getComputedStyle(document.querySelector('article h2')).breakAfter") == "avoid"
     assert page.evaluate("() => getComputedStyle(document.querySelector('.md-main__inner')).maxWidth") == "none"
-    link_after = page.evaluate("() => getComputedStyle(document.querySelector('article a[href^=\"http\"]'), '::after').content")
+    link_after = page.evaluate(
+        "() => getComputedStyle(document.querySelector('article a[href^=\"http\"]'), '::after').content"
+    )
     assert "attr(href)" in link_after or "http" in link_after
     assert page.locator("article").inner_text().count("IMPLEMENTATION PLAN") == 1
     page.close()

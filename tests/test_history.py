@@ -7,12 +7,14 @@ import subprocess
 
 import pytest
 
-from conftest import PROJECTS, GitRepo
-from planbook import cli, history
-from planbook.history import HistoryRow, last_changes, plan_histories, plan_history, read_blobs
+from planbook import cli
+from planbook.git import read_blobs
+from planbook.history import HistoryRow, last_changes, plan_histories, plan_history
 from planbook.loader import load_plan
 from planbook.render import RenderContext, render_plan
 from planbook.scaffold import scaffold
+
+from conftest import PROJECTS, GitRepo
 
 NORTHWIND = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 
@@ -30,7 +32,10 @@ def repo(git_repo: GitRepo) -> GitRepo:
     """NORTHWIND-001 through five commits: scaffolded, filled in, broken, fixed, renamed."""
     git_repo.write("README.md", "# plans\n")
     git_repo.commit("Start", date="2026-08-30T09:00:00+00:00")
-    git_repo.write("projects/NORTHWIND-001.md", scaffold("NORTHWIND-001", types=["accounting"], migration=False, path="projects/NORTHWIND-001.md"))
+    git_repo.write(
+        "projects/NORTHWIND-001.md",
+        scaffold("NORTHWIND-001", types=["accounting"], migration=False, path="projects/NORTHWIND-001.md"),
+    )
     git_repo.commit("Scaffold Northwind", date="2026-09-01T09:00:00+00:00")
     git_repo.write("projects/NORTHWIND-001.md", northwind("discovery", 60))
     git_repo.commit("Fill in Northwind", date="2026-09-03T09:00:00+00:00")
@@ -66,9 +71,21 @@ def test_limit_keeps_the_newest(repo):
 
 def test_rows_as_the_plan_page_shows_them():
     row = HistoryRow("2026-09-10", "abc1234", "projects/X.md", "development", 85, 100)
-    assert row.as_dict() == {"date": "2026-09-10", "commit": "abc1234", "status": "development", "confidence": "85%", "completeness": "100%"}
+    assert row.as_dict() == {
+        "date": "2026-09-10",
+        "commit": "abc1234",
+        "status": "development",
+        "confidence": "85%",
+        "completeness": "100%",
+    }
     broken = HistoryRow("2026-09-05", "def5678", "projects/X.md", None, None, None)
-    assert broken.as_dict() == {"date": "2026-09-05", "commit": "def5678", "status": "invalid", "confidence": "—", "completeness": "—"}
+    assert broken.as_dict() == {
+        "date": "2026-09-05",
+        "commit": "def5678",
+        "status": "invalid",
+        "confidence": "—",
+        "completeness": "—",
+    }
 
 
 def test_the_site_page_shows_a_short_history_table(repo):
@@ -119,9 +136,11 @@ def test_plans_git_does_not_know_have_no_history(git_repo, tmp_path):
 
 def test_read_blobs_reads_many_names_in_one_process(repo):
     head = repo.git("rev-parse", "HEAD").stdout.strip()
-    blobs = read_blobs(repo.path, [f"{head}:projects/NW-001.md", f"{head}:README.md", f"{head}:nope.md", f"{head}:projects"])
+    blobs = read_blobs(
+        repo.path, [f"{head}:projects/NW-001.md", f"{head}:README.md", f"{head}:nope.md", f"{head}:projects"]
+    )
     assert blobs[f"{head}:README.md"] == b"# plans\n"
-    assert blobs[f"{head}:projects/NW-001.md"].startswith(b"---\nid: \"NW-001\"")
+    assert blobs[f"{head}:projects/NW-001.md"].startswith(b'---\nid: "NW-001"')
     assert blobs[f"{head}:nope.md"] is None and blobs[f"{head}:projects"] is None
 
 
@@ -155,7 +174,9 @@ def test_cli_history_json_and_markdown(repo, monkeypatch, capsys):
     assert out[2].startswith("| 2026-09-10 | `") and out[2].endswith("| development | 85% | 100% |")
 
 
-@pytest.mark.parametrize(("args", "message"), [(["NOPE-1"], "no plan 'NOPE-1'"), (["NW-001", "--limit", "0"], "--limit must be 1 or more")])
+@pytest.mark.parametrize(
+    ("args", "message"), [(["NOPE-1"], "no plan 'NOPE-1'"), (["NW-001", "--limit", "0"], "--limit must be 1 or more")]
+)
 def test_cli_history_usage_errors(repo, monkeypatch, capsys, args, message):
     monkeypatch.chdir(repo.path)
     assert cli.main(["history", *args]) == 2

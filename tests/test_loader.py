@@ -23,20 +23,64 @@ def run_check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 MALFORMED = [
     # (name, content, expected finding after "path:")
     ("invalid-yaml", b'---\nid: "X-1"\nname: [unclosed\n---\n', "4:1: PB006 invalid YAML: "),
-    ("duplicate-key", b'---\nid: "X-1"\nname: one\nname: two\n---\n', "4:1: PB007 duplicate key `name` (first at line 3); YAML would silently keep only the last"),
+    (
+        "duplicate-key",
+        b'---\nid: "X-1"\nname: one\nname: two\n---\n',
+        "4:1: PB007 duplicate key `name` (first at line 3); YAML would silently keep only the last",
+    ),
     ("alias", b'---\nid: &a "X-1"\nname: *a\n---\n', "2:5: PB008 anchor `&a`: YAML anchors are not allowed; remove it"),
-    ("python-tag", b'---\nid: !!python/object/apply:os.system ["echo pwned"]\n---\n', "2:5: PB009 the YAML tag `!!python/object/apply:os.system` is not allowed; plans hold plain data only"),
-    ("missing-front-matter", b"# Just a heading\n\nid: X\n", "1:1: PB004 no front matter: the first line must be `---`, then the plan's fields, then `---`"),
-    ("unterminated-front-matter", b'---\nid: "X-1"\nname: n\n', "1:1: PB005 the front matter opened here is never closed: add a `---` line after the last field"),
-    ("list-not-mapping", b"---\n- id\n- name\n---\n", "2:1: PB010 the front matter is a list; it must be a mapping of field names to values"),
-    ("scalar-not-mapping", b"---\njust text\n---\n", "2:1: PB010 the front matter is a single value; it must be a mapping of field names to values"),
-    ("empty-front-matter", b"---\n---\nnotes\n", "2:1: PB010 the front matter is empty; it must hold the plan's fields"),
+    (
+        "python-tag",
+        b'---\nid: !!python/object/apply:os.system ["echo pwned"]\n---\n',
+        "2:5: PB009 the YAML tag `!!python/object/apply:os.system` is not allowed; plans hold plain data only",
+    ),
+    (
+        "missing-front-matter",
+        b"# Just a heading\n\nid: X\n",
+        "1:1: PB004 no front matter: the first line must be `---`, then the plan's fields, then `---`",
+    ),
+    (
+        "unterminated-front-matter",
+        b'---\nid: "X-1"\nname: n\n',
+        "1:1: PB005 the front matter opened here is never closed: add a `---` line after the last field",
+    ),
+    (
+        "list-not-mapping",
+        b"---\n- id\n- name\n---\n",
+        "2:1: PB010 the front matter is a list; it must be a mapping of field names to values",
+    ),
+    (
+        "scalar-not-mapping",
+        b"---\njust text\n---\n",
+        "2:1: PB010 the front matter is a single value; it must be a mapping of field names to values",
+    ),
+    (
+        "empty-front-matter",
+        b"---\n---\nnotes\n",
+        "2:1: PB010 the front matter is empty; it must hold the plan's fields",
+    ),
     ("empty-file", b"", "1:1: PB004 the file is empty; a plan starts with a `---` line and its front matter"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "1:1: PB003 this is a binary file, not a Markdown plan"),
-    ("non-utf8", b'---\nid: "X-1"\nname: "caf\xe9"\n---\n', "3:11: PB003 byte 0xe9 is not UTF-8; save the file as UTF-8"),
-    ("deep-nesting", b"---\nid: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n", f"2:{MAX_DEPTH + 4}: PB011 the front matter nests deeper than {MAX_DEPTH} levels"),
-    ("deep-block-nesting", b"---\n" + b"- " * 100_000 + b"x\n---\n", f"2:{2 * MAX_DEPTH + 1}: PB011 the front matter nests deeper than {MAX_DEPTH} levels"),
-    ("ten-megabytes", b"---\nid: x\n---\n" + b"a" * (10 * 1024 * 1024), f"1:1: PB002 the file is {10 * 1024 * 1024 + 14:,} bytes; a plan may be at most {MAX_FILE_BYTES:,}"),
+    (
+        "non-utf8",
+        b'---\nid: "X-1"\nname: "caf\xe9"\n---\n',
+        "3:11: PB003 byte 0xe9 is not UTF-8; save the file as UTF-8",
+    ),
+    (
+        "deep-nesting",
+        b"---\nid: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n",
+        f"2:{MAX_DEPTH + 4}: PB011 the front matter nests deeper than {MAX_DEPTH} levels",
+    ),
+    (
+        "deep-block-nesting",
+        b"---\n" + b"- " * 100_000 + b"x\n---\n",
+        f"2:{2 * MAX_DEPTH + 1}: PB011 the front matter nests deeper than {MAX_DEPTH} levels",
+    ),
+    (
+        "ten-megabytes",
+        b"---\nid: x\n---\n" + b"a" * (10 * 1024 * 1024),
+        f"1:1: PB002 the file is {10 * 1024 * 1024 + 14:,} bytes; a plan may be at most {MAX_FILE_BYTES:,}",
+    ),
 ]
 
 
@@ -62,7 +106,7 @@ def test_invalid_yaml_names_the_problem(tmp_path):
 
 def test_alias_without_anchor_text_is_refused_at_the_alias(tmp_path):
     # An anchor on a mapping and an alias later: the first event that carries either is reported.
-    result = load_plan(tmp_path / "x.md", text=b'---\nbase: &b {a: 1}\nother: *b\n---\n')
+    result = load_plan(tmp_path / "x.md", text=b"---\nbase: &b {a: 1}\nother: *b\n---\n")
     assert isinstance(result, LoadError)
     assert [f.code for f in result.findings] == ["PB008"]
 
@@ -113,7 +157,14 @@ def test_positions_point_at_values_and_keys(tmp_path):
 
 @pytest.mark.parametrize(
     ("written", "value", "remembered"),
-    [("no", False, "no"), ("Off", False, "Off"), ("yes", True, "yes"), ("true", True, None), ("1:20", 80, "1:20"), ("012", 10, "012")],
+    [
+        ("no", False, "no"),
+        ("Off", False, "Off"),
+        ("yes", True, "yes"),
+        ("true", True, None),
+        ("1:20", 80, "1:20"),
+        ("012", 10, "012"),
+    ],
 )
 def test_yaml_11_surprises_are_remembered(tmp_path, written, value, remembered):
     plan = load_plan(tmp_path / "x.md", text=f"---\nname: {written}\n---\n")
@@ -147,7 +198,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, capsys, sample_text):
 
 def test_cli_on_malformed_input_never_prints_a_traceback(tmp_path):
     path = tmp_path / "x.md"
-    path.write_bytes(b'---\nid: !!python/name:os.system\n---\n')
+    path.write_bytes(b"---\nid: !!python/name:os.system\n---\n")
     proc = subprocess.run([sys.executable, "-m", "planbook.cli", "check", str(path)], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "PB009" in proc.stdout

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROJECTS, ROOT, GitRepo
 from planbook import cli
+
+from conftest import PROJECTS, ROOT, GitRepo
 
 CONFIG = ROOT / ".pre-commit-config.yaml"
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
@@ -42,7 +43,11 @@ def pre_commit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Complet
 def project_files() -> list[str]:
     """What `git add -A` would commit here: tracked files and new ones that are not ignored."""
     out = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return [name for name in out.split("\x00") if name and (ROOT / name).is_file()]
 
@@ -62,7 +67,9 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
 
 @pytest.fixture
 def clone(project_copy: GitRepo, tmp_path: Path) -> GitRepo:
-    subprocess.run(["git", "clone", "-q", str(project_copy.path), str(tmp_path / "clone")], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", str(project_copy.path), str(tmp_path / "clone")], check=True, capture_output=True
+    )
     repo = GitRepo.__new__(GitRepo)
     repo.path = tmp_path / "clone"
     repo.git("config", "user.name", "Plan Author")
@@ -73,7 +80,9 @@ def clone(project_copy: GitRepo, tmp_path: Path) -> GitRepo:
 
 def commit(repo: GitRepo, env: dict[str, str], message: str) -> subprocess.CompletedProcess[str]:
     repo.git("add", "-A")
-    return subprocess.run(["git", "commit", "-q", "-m", message], cwd=repo.path, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        ["git", "commit", "-q", "-m", message], cwd=repo.path, env=env, capture_output=True, text=True
+    )
 
 
 def line_and_column(text: str, needle: str) -> tuple[int, int]:
@@ -95,7 +104,9 @@ def test_pre_commit_run_all_files_passes_on_the_repository(project_copy, pre_com
 def test_a_commit_of_a_plan_with_a_placeholder_is_refused_with_its_line(clone, pre_commit_env):
     installed = pre_commit(clone.path, pre_commit_env, "install")
     assert installed.returncode == 0, installed.stderr
-    text = NORTHWIND.replace('id: "NORTHWIND-001"', 'id: "ACME-042"').replace('client: "Northwind Outfitters Ltd."', 'client: "[CLIENT_NAME]"')
+    text = NORTHWIND.replace('id: "NORTHWIND-001"', 'id: "ACME-042"').replace(
+        'client: "Northwind Outfitters Ltd."', 'client: "[CLIENT_NAME]"'
+    )
     text = text.replace('    owner: "Hana Kobayashi"', '    owner: "[PHASE_3_OWNER]"')
     clone.write("projects/ACME-042.md", text)
     refused = commit(clone, pre_commit_env, "Start ACME-042")
@@ -107,7 +118,9 @@ def test_a_commit_of_a_plan_with_a_placeholder_is_refused_with_its_line(clone, p
     assert "planbook check (plans)" in output and "Failed" in output
     assert clone.git("log", "--oneline").stdout.count("\n") == 1  # nothing was committed
 
-    clone.write("projects/ACME-042.md", text.replace("[CLIENT_NAME]", "Acme Ltd.").replace("[PHASE_3_OWNER]", "Hana Kobayashi"))
+    clone.write(
+        "projects/ACME-042.md", text.replace("[CLIENT_NAME]", "Acme Ltd.").replace("[PHASE_3_OWNER]", "Hana Kobayashi")
+    )
     accepted = commit(clone, pre_commit_env, "Start ACME-042")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "Start ACME-042" in clone.git("log", "-1", "--format=%s").stdout
@@ -149,7 +162,9 @@ def test_try_repo_runs_the_hooks_from_another_repository(project_copy, pre_commi
 
     git_repo.git("rm", "-q", "projects/ACME-042.md", "docs/guide.md")
     git_repo.commit("Only the finished plan")
-    result = pre_commit(git_repo.path, pre_commit_env, "try-repo", str(project_copy.path), "planbook-check", "--all-files")
+    result = pre_commit(
+        git_repo.path, pre_commit_env, "try-repo", str(project_copy.path), "planbook-check", "--all-files"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"^planbook check\.+Passed$", result.stdout, re.M)
 
@@ -216,7 +231,7 @@ def test_hook_dependencies_are_pinned_as_in_requirements():
                 planbook_deps[key] = version
                 assert pins.get(key) == version, f"{requirement} differs from requirements.txt ({pins.get(key)})"
     runtime = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    names = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ \[;]", dep, 1)[0]).lower() for dep in runtime}
+    names = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ \[;]", dep, maxsplit=1)[0]).lower() for dep in runtime}
     assert names <= set(planbook_deps), f"the planbook hooks miss {sorted(names - set(planbook_deps))}"
 
 
@@ -228,7 +243,7 @@ def test_placeholders_command_names_path_line_and_column(tmp_path, capsys, monke
     Path("guide.md").write_text(
         "# Guide\n\nSend it to [CLIENT_NAME] by [GO_LIVE_DATE].\n\n"
         "Literal: `[CLIENT_NAME]`, a [link](https://example.com) and [PDF] are fine.\n\n"
-        "```yaml\nclient: \"[CLIENT_NAME]\"\n```\n\n{{#if accounting}}\n",
+        '```yaml\nclient: "[CLIENT_NAME]"\n```\n\n{{#if accounting}}\n',
         encoding="utf-8",
     )
     Path("clean.md").write_text("# Nothing left\n", encoding="utf-8")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
 from planbook.cli import build_parser
 from planbook.findings import RULES
+
+from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECURITY = (ROOT / "SECURITY.md").read_text(encoding="utf-8")

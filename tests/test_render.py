@@ -9,11 +9,13 @@ import re
 import markdown
 import pytest
 
-from conftest import PROJECTS, SAMPLES, blns_strings, shared_path, ssti_payloads
 from planbook import escape
 from planbook.cli import main
 from planbook.loader import Plan, load_plan
-from planbook.render import duration_days, phase_schedule, render_plan
+from planbook.model import duration_days, phase_schedule
+from planbook.render import render_plan
+
+from conftest import PROJECTS, SAMPLES, blns_strings, shared_path, ssti_payloads
 
 EXTENSIONS = ["tables", "admonition", "attr_list", "md_in_html", "toc", "pymdownx.superfences", "pymdownx.tasklist"]
 
@@ -107,7 +109,7 @@ def test_task_state_shows_as_checkboxes():
     assert "- [ ] Implement data transformation layer" in text
     html_text = to_html(text)
     assert html_text.count('type="checkbox"') == text.count("- [x] ") + text.count("- [ ] ")
-    assert html_text.count('checked') == text.count("- [x] ")
+    assert html_text.count("checked") == text.count("- [x] ")
 
 
 def test_every_list_has_a_blank_line_before_it():
@@ -189,12 +191,16 @@ def test_corpus_values_render_literally(tmp_path, sample_text):
         if not expected:
             continue
         assert shown.count(expected) >= 3, (index, value)  # client, summary and the risk cell, at least
-        assert escape.clean(value.strip("\n")) in text  # notes are passed through (control characters aside), never run as a template
+        assert (
+            escape.clean(value.strip("\n")) in text
+        )  # notes are passed through (control characters aside), never run as a template
         rendered += 1
     assert rendered >= len(strings) - 10
 
 
-@pytest.mark.parametrize("payload", ["{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "{{ config.__class__ }}", "${7*7}", "<%= 7*7 %>"])
+@pytest.mark.parametrize(
+    "payload", ["{{ 7*7 }}", "{% for x in range(3) %}x{% endfor %}", "{{ config.__class__ }}", "${7*7}", "<%= 7*7 %>"]
+)
 def test_template_syntax_is_never_evaluated(tmp_path, sample_text, payload):
     plan = hostile_plan(tmp_path, sample_text, payload, 0)
     text = render_plan(plan)
@@ -210,8 +216,8 @@ def test_template_syntax_is_never_evaluated(tmp_path, sample_text, payload):
         ("<script>alert(1)</script>", "&lt;script&gt;"),
         ('<img src=x onerror="alert(1)">', "&lt;img src=x onerror="),
         ("[click](javascript:alert(1))", "\\[click\\](javascript:alert(1))"),
-        ("{: onclick=\"alert(1)\" }", "\\{: onclick="),
-        ("!!! danger \"x\"", "\\!\\!\\! danger"),
+        ('{: onclick="alert(1)" }', "\\{: onclick="),
+        ('!!! danger "x"', "\\!\\!\\! danger"),
     ],
 )
 def test_markup_in_values_is_escaped(tmp_path, sample_text, value, escaped_shape):
@@ -234,7 +240,10 @@ def test_table_cells_keep_pipes_and_newlines_inside_the_cell(tmp_path, sample_te
     assert "a | b<br>c" in first_row
 
 
-@pytest.mark.parametrize(("text", "days"), [("2 weeks", 14), ("10 days", 10), ("1.5 weeks", 11), ("3d", 3), ("TBD", None), ("[PHASE_1_DURATION]", None)])
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("2 weeks", 14), ("10 days", 10), ("1.5 weeks", 11), ("3d", 3), ("TBD", None), ("[PHASE_1_DURATION]", None)],
+)
 def test_duration_days(text, days):
     assert duration_days(text) == days
 

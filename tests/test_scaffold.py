@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from conftest import PROJECTS, shared_path
 from planbook import schema
 from planbook.cli import main
 from planbook.loader import Plan, load_plan
 from planbook.scaffold import scaffold
+
+from conftest import PROJECTS, shared_path
 
 
 def test_every_template_placeholder_has_a_field():

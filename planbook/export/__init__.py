@@ -11,20 +11,21 @@ The site calls `export_html` / `export_pdf` during its build to offer each plan 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from planbook.export.document import build_document
-from planbook.render import git_context
 from planbook.export.errors import ExportError
 from planbook.export.to_html import export_html
 from planbook.export.to_markdown import export_markdown
 from planbook.loader import Plan
 from planbook.render import RenderContext
 
-__all__ = ["FORMATS", "ExportError", "build_document", "export_html", "export_markdown", "export_pdf", "export_plan", "git_context"]
+__all__ = ["FORMATS", "ExportError", "build_document", "export_html", "export_markdown", "export_pdf", "export_plan"]
 
 
-def export_pdf(plan: Plan, context: RenderContext | None = None, *, internal: bool = False, printer: object = None) -> bytes:
+def export_pdf(
+    plan: Plan, context: RenderContext | None = None, *, internal: bool = False, printer: object = None
+) -> bytes:
     """The plan as a PDF (imports the browser machinery only when a PDF is asked for)."""
     from planbook.export.to_pdf import export_pdf as print_pdf
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Sequence
 
 from planbook.render import RenderContext
 
@@ -59,8 +59,9 @@ def start_html_exports(exports: Sequence[HtmlExport], *, workers: int | None = N
     import multiprocessing
 
     # forkserver: the build may run threads (`mkdocs serve`), which fork does not copy safely.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-                               initializer=_lower_priority)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_lower_priority
+    )
     size = max(1, len(exports) // (workers * 4))
     futures = [pool.submit(write_html_exports, exports[i : i + size]) for i in range(0, len(exports), size)]
     return PendingExports(pool, futures)

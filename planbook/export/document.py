@@ -13,7 +13,8 @@ import dataclasses
 import datetime as dt
 
 from planbook.loader import Plan
-from planbook.render import RenderContext, date_label, is_committed_version, render_plan, version_label
+from planbook.model import date_label, integration_label, is_committed_version, status_label, version_label
+from planbook.render import RenderContext, render_plan
 
 PHASES_HEADING = "## 2. IMPLEMENTATION PHASES\n"
 
@@ -36,8 +37,10 @@ class Cover:
     def signoff_notice(self) -> str | None:
         """Why this document is not for signature, or None when it is."""
         if self.uncommitted:
-            return ("This document shows content that is not committed: it is not a version of the plan anyone can "
-                    "find again. Commit it and export again before signing.")
+            return (
+                "This document shows content that is not committed: it is not a version of the plan anyone can "
+                "find again. Commit it and export again before signing."
+            )
         return None
 
 
@@ -64,27 +67,23 @@ def build_document(plan: Plan, *, context: RenderContext | None = None, internal
 
 
 def cover_of(plan: Plan, context: RenderContext) -> Cover:
-    from planbook.render import STATUS_LABELS, TYPE_LABELS
-
     data = plan.data
 
     def text(key: str, fallback: str) -> str:
         value = data.get(key)
         return str(value) if value not in (None, "") else fallback
 
-    types = [TYPE_LABELS[t] for t in TYPE_LABELS if isinstance(data.get("types"), list) and t in data["types"]]
     systems = f"{text('system_a', '[SYSTEM_A]')} ↔ {text('system_b', '[SYSTEM_B]')}"
-    if types:
-        systems += f" ({' + '.join(types)})"
-    status = data.get("status")
+    if integration_label(data) != "[INTEGRATION_TYPE]":
+        systems += f" ({integration_label(data)})"
     return Cover(
         plan_id=plan.id,
         name=text("name", "[PROJECT_NAME]"),
         client=text("client", "[CLIENT_NAME]"),
         systems=systems,
-        status=STATUS_LABELS.get(status, status) if isinstance(status, str) else "[STATUS]" if status is None else str(status),
+        status=status_label(data.get("status")),
         lead=text("lead", "[LEAD_ENGINEER]"),
-        version=version_label(data, context),
-        date=date_label(data, context) or dt.date.today().isoformat(),
-        uncommitted=not is_committed_version(context),
+        version=version_label(data, context.git),
+        date=date_label(data, context.git) or dt.date.today().isoformat(),
+        uncommitted=not is_committed_version(context.git),
     )

@@ -2,7 +2,7 @@
 plain Markdown.
 
 The site draws the timeline with Mermaid, which needs JavaScript at reading time; a PDF or an e-mailed
-HTML file cannot run it, so the export draws the same schedule (`planbook.render.phase_schedule`)
+HTML file cannot run it, so the export draws the same schedule (`planbook.model.phase_schedule`)
 itself. Each bar shows the phase's share of the plan's days, shaded by the share of its tasks done.
 """
 
@@ -13,9 +13,8 @@ import datetime as dt
 from html import escape as _xml
 from typing import Any
 
-from planbook.check import progress_of
 from planbook.escape import Markdown, cell
-from planbook.render import ScheduledPhase, phase_schedule
+from planbook.model import ScheduledPhase, phase_schedule, progress_of
 
 WIDTH = 720
 LABEL_WIDTH = 200
@@ -92,7 +91,9 @@ def timeline_table(data: dict[str, Any]) -> Markdown:
 
 
 def _description(rows: list[TimelineRow]) -> str:
-    return "; ".join(f"{row.phase.title}: {row.when}, {row.length}, {row.done} of {row.total} tasks done" for row in rows)
+    return "; ".join(
+        f"{row.phase.title}: {row.when}, {row.length}, {row.done} of {row.total} tasks done" for row in rows
+    )
 
 
 def _axis(rows: list[TimelineRow], total_days: int, scale: float, height: int) -> list[str]:
@@ -104,10 +105,14 @@ def _axis(rows: list[TimelineRow], total_days: int, scale: float, height: int) -
     for week in range(0, weeks + 1, step):
         day = week * 7
         x = LABEL_WIDTH + day * scale
-        parts.append(f'<line x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" y2="{height - 4}" stroke="#d0d4da" stroke-width="1"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x:.1f}" y2="{height - 4}" stroke="#d0d4da" stroke-width="1"/>'
+        )
         if (total_days - day) * scale >= 40:  # room for a label before the chart ends
             label = _day(start + dt.timedelta(days=day)) if start else f"Week {week + 1}"
-            parts.append(f'<text x="{x + 3:.1f}" y="{AXIS_HEIGHT - 12}" font-size="11" fill="#4a5260">{_xml(label)}</text>')
+            parts.append(
+                f'<text x="{x + 3:.1f}" y="{AXIS_HEIGHT - 12}" font-size="11" fill="#4a5260">{_xml(label)}</text>'
+            )
     return parts
 
 
@@ -124,7 +129,9 @@ def _bar(index: int, row: TimelineRow, scale: float) -> list[str]:
         f'<rect x="{x:.1f}" y="{top}" width="{width:.1f}" height="{BAR_HEIGHT}" rx="3" fill="{color}" fill-opacity="0.28" stroke="{color}"/>',
     ]
     if share:
-        parts.append(f'<rect x="{x:.1f}" y="{top}" width="{width * share:.1f}" height="{BAR_HEIGHT}" rx="3" fill="{color}"/>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top}" width="{width * share:.1f}" height="{BAR_HEIGHT}" rx="3" fill="{color}"/>'
+        )
     label = f"{row.length} · {row.done}/{row.total} done"
     # Each phase has a row of its own, so the label sits beside its bar: after it, or before it when
     # the bar ends near the right edge (about 6.2 px a character at this size).
@@ -135,7 +142,9 @@ def _bar(index: int, row: TimelineRow, scale: float) -> list[str]:
         label_x, anchor = x - 5, "end"
     else:
         label_x, anchor = x + 5, "start"
-    parts.append(f'<text x="{label_x:.1f}" y="{text_y}" font-size="11" text-anchor="{anchor}" fill="#1d2330">{_xml(label)}</text>')
+    parts.append(
+        f'<text x="{label_x:.1f}" y="{text_y}" font-size="11" text-anchor="{anchor}" fill="#1d2330">{_xml(label)}</text>'
+    )
     return parts
 
 

@@ -15,12 +15,13 @@ from typing import Any
 
 from planbook.export.document import Document, build_document
 from planbook.export.timeline import timeline_svg
-from planbook.html_policy import TrustedHtml, clean_plan_html
+from planbook.html_policy import clean_plan_html
 from planbook.internal import TITLE as INTERNAL_TITLE
 from planbook.loader import Plan
+from planbook.markdown_ext import EXTENSIONS, TaskLabelsExtension
 from planbook.render import RenderContext
+from planbook.trusted_html import TrustedHtml
 
-EXTENSIONS = ["tables", "admonition", "attr_list", "md_in_html", "sane_lists", "pymdownx.superfences", "pymdownx.tasklist"]
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
@@ -32,17 +33,22 @@ def export_html(plan: Plan, context: RenderContext | None = None, *, internal: b
 def document_html(document: Document, data: dict[str, Any]) -> str:
     svg = timeline_svg(data, title=f"Phase timeline of {document.cover.name}")
     trusted = TrustedHtml()  # the figure is ours: it stands in the Markdown as a marker no plan text can forge
-    marker = trusted.hold(
-        f'<figure class="pb-figure">{svg}<figcaption>Phase timeline: each bar is a phase, shaded by the share of its tasks done.</figcaption></figure>'
-    ) if svg else ""
+    marker = (
+        trusted.hold(
+            f'<figure class="pb-figure">{svg}<figcaption>Phase timeline: each bar is a phase, shaded by the share of its tasks done.</figcaption></figure>'
+        )
+        if svg
+        else ""
+    )
     body = trusted.restore(clean_html(markdown_to_html(document.body_with(marker))))
-    return _page_template().render(
+    page: str = _page_template().render(
         cover=document.cover,
         body=_markup(body),
         internal=document.internal,
         css=_markup(_stylesheet()),
         csp=CSP,
     )
+    return page
 
 
 def markdown_to_html(text: str) -> str:
@@ -50,7 +56,8 @@ def markdown_to_html(text: str) -> str:
     # tenth of exporting a small plan. A converter is not thread-safe; exports run in processes.
     converter = _converter()
     try:
-        return converter.convert(text)
+        html: str = converter.convert(text)
+        return html
     finally:
         converter.reset()
 
@@ -59,7 +66,9 @@ def markdown_to_html(text: str) -> str:
 def _converter() -> Any:
     import markdown
 
-    return markdown.Markdown(extensions=[*EXTENSIONS, _internal_quotes_extension()], output_format="html")
+    return markdown.Markdown(
+        extensions=[*EXTENSIONS, TaskLabelsExtension(), _internal_quotes_extension()], output_format="html"
+    )
 
 
 def clean_html(html: str) -> str:
@@ -98,7 +107,13 @@ def _internal_quotes_extension() -> Any:
             for quote in root.iter("blockquote"):
                 first = quote[0] if len(quote) else None
                 strong = first[0] if first is not None and first.tag == "p" and len(first) == 1 else None
-                if strong is not None and strong.tag == "strong" and strong.text == INTERNAL_TITLE and not (first.text or "").strip():
+                if (
+                    strong is not None
+                    and strong.tag == "strong"
+                    and strong.text == INTERNAL_TITLE
+                    and first is not None
+                    and not (first.text or "").strip()
+                ):
                     quote.set("class", "pb-internal")
 
     class InternalQuotes(Extension):

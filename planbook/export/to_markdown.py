@@ -16,18 +16,28 @@ from planbook.render import RenderContext
 def export_markdown(plan: Plan, context: RenderContext | None = None, *, internal: bool = False) -> str:
     """The plan as a standalone Markdown document; `internal` keeps internal-only content, marked."""
     document = build_document(plan, context=context, internal=internal)
-    timeline = timeline_table(plan.data)
-    if timeline:
-        timeline = f"**Timeline**:\n\n{timeline}"
+    table = timeline_table(plan.data)
+    timeline = f"**Timeline**:\n\n{table}" if table else ""
     return f"{_cover(document)}\n\n---\n\n{document.body_with(timeline).rstrip()}\n\n---\n\n{_signoff(document)}\n"
 
 
 def _cover(document: Document) -> str:
     cover = document.cover
-    rows = [("Client", cover.client), ("Systems", cover.systems), ("Status", cover.status), ("Lead", cover.lead),
-            ("Version", cover.version), ("Date", cover.date)]
-    lines = [f"**{inline(cover.name)}**  ", f"Implementation plan {inline(cover.plan_id)}, prepared for {inline(cover.client)}", "",
-             "| | |", "|---|---|"]
+    rows = [
+        ("Client", cover.client),
+        ("Systems", cover.systems),
+        ("Status", cover.status),
+        ("Lead", cover.lead),
+        ("Version", cover.version),
+        ("Date", cover.date),
+    ]
+    lines = [
+        f"**{inline(cover.name)}**  ",
+        f"Implementation plan {inline(cover.plan_id)}, prepared for {inline(cover.client)}",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
     lines += [f"| {label} | {cell(value)} |" for label, value in rows]
     if document.internal:
         lines += ["", "> **Internal edition: this document holds content that is not for the client.**"]
@@ -36,13 +46,16 @@ def _cover(document: Document) -> str:
 
 def _signoff(document: Document) -> str:
     cover = document.cover
-    return "\n".join([
-        "## SIGN-OFF",
-        "",
-        f"**Not for signature.** {cover.signoff_notice}" if cover.signoff_notice else
-        f"By signing, both parties accept this implementation plan, version {inline(cover.version)} of {inline(cover.date)}.",
-        "",
-        f"| | For the client: {cell(cover.client)} | For the delivery team: {cell(cover.lead)} |",
-        "|---|---|---|",
-        *(f"| {line} | | |" for line in ("Name", "Title", "Date", "Signature")),
-    ])
+    return "\n".join(
+        [
+            "## SIGN-OFF",
+            "",
+            f"**Not for signature.** {cover.signoff_notice}"
+            if cover.signoff_notice
+            else f"By signing, both parties accept this implementation plan, version {inline(cover.version)} of {inline(cover.date)}.",
+            "",
+            f"| | For the client: {cell(cover.client)} | For the delivery team: {cell(cover.lead)} |",
+            "|---|---|---|",
+            *(f"| {line} | | |" for line in ("Name", "Title", "Date", "Signature")),
+        ]
+    )

@@ -22,8 +22,14 @@ from planbook.render import RenderContext
 
 CHROMIUM_ENV = "PLANBOOK_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MARGINS = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
 
 
@@ -33,8 +39,10 @@ def chromium_executable() -> str:
     candidate = configured or (DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).exists() else shutil.which("chromium"))
     if not candidate or not Path(candidate).is_file() or not os.access(candidate, os.X_OK):
         where = f"{CHROMIUM_ENV}={configured}" if configured else DEFAULT_CHROMIUM
-        raise ExportError(f"PDF export needs Chromium, and there is none at {where}; install it "
-                          f"(apt-get install chromium) or point {CHROMIUM_ENV} at it. HTML and Markdown exports work without it")
+        raise ExportError(
+            f"PDF export needs Chromium, and there is none at {where}; install it "
+            f"(apt-get install chromium) or point {CHROMIUM_ENV} at it. HTML and Markdown exports work without it"
+        )
     return candidate
 
 
@@ -59,7 +67,9 @@ class PdfPrinter:
         try:
             from playwright.sync_api import sync_playwright
         except ImportError as e:
-            raise ExportError("PDF export needs the Python package playwright (pip install playwright); no browser download is needed") from e
+            raise ExportError(
+                "PDF export needs the Python package playwright (pip install playwright); no browser download is needed"
+            ) from e
         self._playwright = sync_playwright().start()
         try:
             self._browser = self._playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
@@ -83,7 +93,7 @@ class PdfPrinter:
             page = context.new_page()
             page.route("**/*", self._refuse)
             page.set_content(document, wait_until="load")
-            return page.pdf(
+            pdf: bytes = page.pdf(
                 format="A4",
                 margin=MARGINS,
                 print_background=True,
@@ -93,6 +103,7 @@ class PdfPrinter:
                 tagged=True,
                 outline=True,
             )
+            return pdf
         finally:
             context.close()
 
@@ -101,8 +112,9 @@ class PdfPrinter:
         route.abort("blockedbyclient")
 
 
-def export_pdf(plan: Plan, context: RenderContext | None = None, *, internal: bool = False,
-               printer: PdfPrinter | None = None) -> bytes:
+def export_pdf(
+    plan: Plan, context: RenderContext | None = None, *, internal: bool = False, printer: PdfPrinter | None = None
+) -> bytes:
     """The plan as a PDF; pass a `printer` to reuse one browser for many plans."""
     document = build_document(plan, context=context, internal=internal)
     page = document_html(document, plan.data)
@@ -117,7 +129,7 @@ def export_pdf(plan: Plan, context: RenderContext | None = None, *, internal: bo
 def _footer_template(text: str) -> str:
     # Chromium renders the footer apart from the page, at a default font size of zero: style it inline.
     return (
-        '<div style="font-family: \'DejaVu Sans\', Arial, sans-serif; font-size: 7.5pt; color: #4a5260; '
+        "<div style=\"font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 7.5pt; color: #4a5260; "
         'width: 100%; padding: 0 16mm; display: flex; justify-content: space-between;">'
         f"<span>{html.escape(text)}</span>"
         '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'

@@ -14,7 +14,10 @@ from conftest import ROOT
 def test_a_quick_bench_writes_results_json_and_markdown(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--quick", "--plans", "12", "--only", "P1,P3", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))

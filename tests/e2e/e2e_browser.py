@@ -15,8 +15,8 @@ import http.server
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -26,8 +26,14 @@ sys.path.insert(0, str(ROOT / "tests" / "site"))
 from sitebuild import GIT_DATE, Build, SiteProject  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 # Material renders each Mermaid diagram into a closed shadow root, which no selector can enter. The
 # tests open it, to see that the Gantt became an SVG.
@@ -95,8 +101,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def served(name: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest,
-           fill: Callable[[SiteProject], None]) -> ServedSite:
+def served(
+    name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+    fill: Callable[[SiteProject], None],
+) -> ServedSite:
     """The site `name`, built and served once per session; `fill` adds its plans and commits them."""
     if name not in _session:
         project = SiteProject(tmp_path_factory.mktemp(name) / "project")

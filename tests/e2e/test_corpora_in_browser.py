@@ -7,11 +7,12 @@ import re
 
 import pytest
 import yaml
-from e2e_browser import browser, new_page, served  # noqa: F401 - fixtures
 
-from conftest import PROJECTS, blns_strings, ssti_payloads
 from planbook.check import check_result
 from planbook.loader import load_plan
+
+from conftest import PROJECTS, blns_strings, ssti_payloads
+from e2e_browser import browser, new_page, served  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -44,11 +45,17 @@ def corpus_plans(strings: list[str], prefix: str) -> dict[str, str]:
     base = load_plan(PROJECTS / "NORTHWIND-001.md").data
     plans = {}
     for number, start in enumerate(range(0, len(strings), CHUNK), start=1):
-        chunk = strings[start: start + CHUNK]
+        chunk = strings[start : start + CHUNK]
         plan_id = f"{prefix}-{number:03d}"
         # Copies: a list dumped twice would come out as a YAML anchor and alias, which plans refuse.
-        data = {**base, "id": plan_id, "name": chunk[0][:200], "client": chunk[-1][:200], "impacts": list(chunk),
-                "open_items": {**base["open_items"], "questions": list(chunk)}}
+        data = {
+            **base,
+            "id": plan_id,
+            "name": chunk[0][:200],
+            "client": chunk[-1][:200],
+            "impacts": list(chunk),
+            "open_items": {**base["open_items"], "questions": list(chunk)},
+        }
         # In the notes, which are Markdown, `[x](y)` is a link, and a relative link to a page that does
         # not exist fails the strict build (MkDocs' link check): those strings stay in the values.
         notes = [text for text in chunk if not RELATIVE_LINK.search(text)]
@@ -89,7 +96,9 @@ def test_no_page_shows_a_dialog(corpus_site, new_page) -> None:
     assert not [error for error in log.errors if error.startswith("uncaught")]
 
 
-@pytest.mark.parametrize("query", ["<script>alert(123)</script>", "<img src=x onerror=alert(1)>", "{{ 7*7 }}", "javascript:alert"])
+@pytest.mark.parametrize(
+    "query", ["<script>alert(123)</script>", "<img src=x onerror=alert(1)>", "{{ 7*7 }}", "javascript:alert"]
+)
 def test_searching_for_a_payload_shows_no_dialog(corpus_site, new_page, query: str) -> None:
     site, _ = corpus_site
     page, log = new_page()

@@ -5,8 +5,9 @@ no page logs an error, and axe-core finds nothing serious in either colour schem
 from __future__ import annotations
 
 import pytest
-from e2e_browser import browser, new_page, samples_site, screenshot  # noqa: F401 - fixtures
 from playwright.sync_api import expect
+
+from e2e_browser import browser, new_page, samples_site, screenshot  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -126,10 +127,15 @@ def test_axe_finds_no_serious_violation(new_page, samples_site, scheme: str, pat
     page, log = new_page(color_scheme=scheme)
     page.goto(samples_site.url + path)
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
+        "slate" if scheme == "dark" else "default"
+    )
     violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in violations
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     screenshot(page, f"{'plan' if path else 'home'}-{scheme}")
     assert log.errors == []

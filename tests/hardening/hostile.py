@@ -12,12 +12,14 @@ import copy
 import dataclasses
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from conftest import PROJECTS, blns_strings, ssti_payloads
 from planbook import escape, schema
 from planbook.loader import LoadError, Plan, load_plan
+
+from conftest import PROJECTS, blns_strings, ssti_payloads
 
 FieldPath = tuple[str | int, ...]
 
@@ -120,8 +122,14 @@ class WrittenPlan:
     note_lines: list[range]  # the file lines each of `notes` takes
 
 
-def emit(data: Any, lines: list[str], where: dict[FieldPath, int], path: FieldPath, indent: int,
-         quoting: dict[FieldPath, bool]) -> None:
+def emit(
+    data: Any,
+    lines: list[str],
+    where: dict[FieldPath, int],
+    path: FieldPath,
+    indent: int,
+    quoting: dict[FieldPath, bool],
+) -> None:
     """Append `data` as block YAML to `lines`, one scalar a line, noting each scalar's file line in
     `where`; `quoting` says which strings are written as typed (True, the default) or escaped."""
     pad = "  " * indent
@@ -162,8 +170,9 @@ def scalar(value: Any, typed: bool = True) -> str:
     return repr(value)
 
 
-def write_plan(folder: Path, plan_id: str, placed: dict[FieldPath, str], notes: list[str], *,
-               escaped: frozenset[str] = frozenset()) -> WrittenPlan:
+def write_plan(
+    folder: Path, plan_id: str, placed: dict[FieldPath, str], notes: list[str], *, escaped: frozenset[str] = frozenset()
+) -> WrittenPlan:
     """Write `projects/<plan_id>.md` with `placed` strings in their fields and `notes` below. Strings in
     `escaped` are written escaped (they are known to be refused when typed raw)."""
     data = base_data()
@@ -237,6 +246,7 @@ class Canary:
 def canary_payloads(folder: Path) -> list[Canary]:
     """Our own payloads aimed at Jinja and mkdocs-macros (whose page rendering is unsandboxed Jinja),
     each leaving a distinct file in `folder` or printing a marker that the payload text does not hold."""
+
     def touch(name: str) -> tuple[str, Path]:
         target = folder / f"CANARY-{name}"
         return f"touch {target}", target
@@ -248,8 +258,11 @@ def canary_payloads(folder: Path) -> list[Canary]:
         ("lipsum", "{{{{ lipsum.__globals__['os'].popen('{cmd}').read() }}}}"),
         ("joiner", "{{{{ joiner.__init__.__globals__.os.system('{cmd}') }}}}"),
         ("namespace", "{{{{ namespace.__init__.__globals__.os.system('{cmd}') }}}}"),
-        ("subclasses", "{{% for c in [].__class__.__base__.__subclasses__() %}}{{% if c.__name__ == 'catch_warnings' %}}"
-                       "{{{{ c()._module.__builtins__['__import__']('os').system('{cmd}') }}}}{{% endif %}}{{% endfor %}}"),
+        (
+            "subclasses",
+            "{{% for c in [].__class__.__base__.__subclasses__() %}}{{% if c.__name__ == 'catch_warnings' %}}"
+            "{{{{ c()._module.__builtins__['__import__']('os').system('{cmd}') }}}}{{% endif %}}{{% endfor %}}",
+        ),
         ("config", "{{{{ config.__class__.__init__.__globals__['os'].popen('{cmd}').read() }}}}"),
         ("raw-escape", "{{% endraw %}}{{{{ cycler.__init__.__globals__.os.popen('{cmd}').read() }}}}{{% raw %}}"),
         ("comment-escape", "#}}{{{{ cycler.__init__.__globals__.os.popen('{cmd}').read() }}}}{{#"),
@@ -277,18 +290,18 @@ def canary_payloads(folder: Path) -> list[Canary]:
 SCRIPT_PAYLOADS = [
     "<script>alert('pb-script')</script>",
     "<script>window.__pbxss = (window.__pbxss || 0) + 1</script>",
-    '<img src=x onerror="window.__pbxss = (window.__pbxss || 0) + 1; alert(\'pb-img\')">',
-    '<svg onload="alert(\'pb-svg\')"></svg>',
-    '<iframe srcdoc="<script>parent.alert(\'pb-iframe\')</script>"></iframe>',
+    "<img src=x onerror=\"window.__pbxss = (window.__pbxss || 0) + 1; alert('pb-img')\">",
+    "<svg onload=\"alert('pb-svg')\"></svg>",
+    "<iframe srcdoc=\"<script>parent.alert('pb-iframe')</script>\"></iframe>",
     '<a href="javascript:alert(\'pb-link\')" id="pb-link">click</a>',
     "[click me](javascript:alert('pb-md-link'))",
-    '<details open ontoggle="alert(\'pb-details\')">x</details>',
-    '{: onclick="alert(\'pb-attr\')" }',
-    '<body onload="alert(\'pb-body\')">',
+    "<details open ontoggle=\"alert('pb-details')\">x</details>",
+    "{: onclick=\"alert('pb-attr')\" }",
+    "<body onload=\"alert('pb-body')\">",
     '<style>@import "javascript:alert(1)";</style>',
-    '<math><mtext><table><mglyph><style><img src=x onerror="alert(\'pb-mxss\')">',
-    '"><img src=x onerror=alert(\'pb-break\')>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=\"alert('pb-mxss')\">",
+    "\"><img src=x onerror=alert('pb-break')>",
     "</textarea><script>alert('pb-textarea')</script>",
-    '<object data="javascript:alert(\'pb-object\')"></object>',
-    '<input autofocus onfocus="alert(\'pb-focus\')">',
+    "<object data=\"javascript:alert('pb-object')\"></object>",
+    "<input autofocus onfocus=\"alert('pb-focus')\">",
 ]

@@ -41,18 +41,22 @@ def main(argv: list[str]) -> int:
             rendered += len(render_plan(loaded, flavor=flavor))
     seconds = time.perf_counter() - start
     findings = result.findings
-    print(json.dumps({
-        "bytes": path.stat().st_size,
-        "codes": sorted({f.code for f in findings}),
-        "findings": len(findings),
-        "first": str(findings[0])[:300] if findings else None,
-        "longest_message": max((len(str(f)) for f in findings), default=0),
-        "loaded": isinstance(loaded, Plan),
-        "rendered_chars": rendered,
-        "seconds": round(seconds, 3),
-        "baseline_rss_mib": round(baseline, 1),
-        "peak_rss_mib": round(peak_rss_mib(), 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "bytes": path.stat().st_size,
+                "codes": sorted({f.code for f in findings}),
+                "findings": len(findings),
+                "first": str(findings[0])[:300] if findings else None,
+                "longest_message": max((len(str(f)) for f in findings), default=0),
+                "loaded": isinstance(loaded, Plan),
+                "rendered_chars": rendered,
+                "seconds": round(seconds, 3),
+                "baseline_rss_mib": round(baseline, 1),
+                "peak_rss_mib": round(peak_rss_mib(), 1),
+            }
+        )
+    )
     return 0
 
 

@@ -17,7 +17,11 @@ from hostile import base_data, get_path
 
 _DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
 settings.register_profile(
-    "hardening", max_examples=2000 if _DEEP else 150, deadline=None, derandomize=not _DEEP, database=None,
+    "hardening",
+    max_examples=2000 if _DEEP else 150,
+    deadline=None,
+    derandomize=not _DEEP,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 PROFILE = settings.get_profile("hardening")
@@ -26,8 +30,11 @@ PROFILE = settings.get_profile("hardening")
 text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 keys = st.one_of(st.sampled_from(["id", "name", "status", "types", "phases", "risks", "notes", "0", "<<", "---"]), text)
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False), text)
-trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=5),
-                                                         st.dictionaries(keys, children, max_size=5)), max_leaves=30)
+trees = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=5), st.dictionaries(keys, children, max_size=5)),
+    max_leaves=30,
+)
 front_matters = st.dictionaries(keys, trees, min_size=1, max_size=8)
 
 

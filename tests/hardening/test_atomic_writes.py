@@ -18,8 +18,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT
 from planbook.scaffold import scaffold
+
+from conftest import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "hardening"
 KILLS = 25
@@ -59,8 +60,12 @@ def kill_while_writing(tmp_path: Path, mode: str, rounds: int) -> dict[str, int]
         folder = tmp_path / f"{mode}-{round_}"
         folder.mkdir()
         target = folder / "PLAN-1.md"
-        child = subprocess.Popen([sys.executable, "-c", WRITER, str(target), mode, str(a), str(b)],
-                                 stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        child = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(target), mode, str(a), str(b)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         assert child.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0.0, 0.25))
         child.send_signal(signal.SIGKILL)
@@ -92,12 +97,18 @@ def test_a_killed_planbook_new_leaves_no_plan_or_a_whole_one(tmp_path):
     expected = scaffold("ACME-042", types=["accounting"], path="plans/ACME-042.md")
     outcomes = {"absent": 0, "whole": 0}
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "planbook.cli", "new", "ACME-042", "--type", "accounting", "--dir", "plans"]
+    # How long the command takes on this machine now (a loaded CI machine is slower): kills land over
+    # one and a half times that, before, during and after the write.
+    (tmp_path / "timing").mkdir()
+    started = time.perf_counter()
+    subprocess.run(command, cwd=tmp_path / "timing", env=env, stdout=subprocess.DEVNULL, check=True)
+    window = 1.5 * (time.perf_counter() - started)
     for round_ in range(KILLS):
         folder = tmp_path / f"new-{round_}"
         folder.mkdir()
-        child = subprocess.Popen([sys.executable, "-m", "planbook.cli", "new", "ACME-042", "--type", "accounting",
-                                  "--dir", "plans"], cwd=folder, env=env, stdout=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.0, 0.12))  # the command takes about 50 ms: kills land before, during and after
+        child = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.0, window))
         child.send_signal(signal.SIGKILL)
         child.wait()
         plan = folder / "plans" / "ACME-042.md"

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, GitRepo
 from planbook.scaffold import scaffold
+
+from conftest import PROJECTS, GitRepo
 
 SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 
 
 def planbook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -118,21 +121,28 @@ def test_a_plan_that_fails_check_is_not_exported(repo: GitRepo) -> None:
     assert "PB201" in done.stderr and "not exported" in done.stderr
     assert not target.exists()
     to_stdout = planbook("export", "ACME-042", "--format", "md", "-o", "-", cwd=repo.path)
-    assert to_stdout.returncode == 1 and "Prepared for" not in to_stdout.stdout and "[CLIENT_NAME]" not in to_stdout.stdout
+    assert (
+        to_stdout.returncode == 1 and "Prepared for" not in to_stdout.stdout and "[CLIENT_NAME]" not in to_stdout.stdout
+    )
 
 
 def test_the_site_says_so_too(repo: GitRepo) -> None:
     from planbook.check import check_result
+    from planbook.history import git_facts
     from planbook.loader import load_plan
-    from planbook.render import git_context, render_plan
+    from planbook.render import RenderContext, render_plan
 
     path = repo.path / "projects" / "NORTHWIND-001.md"
     commit = repo.git("log", "-1", "--format=%h").stdout.strip()
-    assert f"**Version**: {commit} |" in render_plan(load_plan(path), flavor="site", context=git_context(path))
+    assert f"**Version**: {commit} |" in render_plan(
+        load_plan(path), flavor="site", context=RenderContext(git=git_facts(path))
+    )
     path.write_text(SAMPLE.replace("Northwind Outfitters Ltd.", "Edited"), encoding="utf-8")
     loaded = load_plan(path)
     assert check_result(loaded).ok
-    assert f"**Version**: {commit} with uncommitted changes |" in render_plan(loaded, flavor="site", context=git_context(path))
+    assert f"**Version**: {commit} with uncommitted changes |" in render_plan(
+        loaded, flavor="site", context=RenderContext(git=git_facts(path))
+    )
 
 
 def test_a_site_built_from_uncommitted_changes_says_so_on_the_page_and_the_download(tmp_path: Path) -> None:

@@ -16,15 +16,26 @@ import subprocess
 import sys
 import traceback
 
-from conftest import ROOT
-from hostile import (SCRIPT_PAYLOADS, WrittenPlan, batches, canary_payloads, corpus, expected_text, free_text_fields,
-                     get_path, refused_when_typed, write_plan)
 from planbook.check import check_result
-from planbook.loader import Plan, load_plan
-from planbook.render import RenderContext, render_plan
-from test_render import live_markup, to_html, visible_text
-
 from planbook.escape import clean
+from planbook.loader import Plan, load_plan
+from planbook.model import GitFacts
+from planbook.render import RenderContext, render_plan
+
+from conftest import ROOT
+from hostile import (
+    SCRIPT_PAYLOADS,
+    WrittenPlan,
+    batches,
+    canary_payloads,
+    corpus,
+    expected_text,
+    free_text_fields,
+    get_path,
+    refused_when_typed,
+    write_plan,
+)
+from test_render import live_markup, to_html, visible_text
 
 ARTIFACTS = ROOT / "test-artifacts" / "hardening"
 FINDING_LINE = re.compile(r"^.+:\d+:\d+: PB\d{3} .+$")
@@ -40,18 +51,24 @@ def exercise(written: WrittenPlan, markers: list[str]) -> dict:
     for finding in result.findings:
         where = by_line.get(finding.line, "notes" if finding.line >= loaded.notes_line else "elsewhere")
         flagged[where].append(finding.code)
-    assert "elsewhere" not in flagged, (written.path, [str(f) for f in result.findings])  # findings point at their value
+    assert "elsewhere" not in flagged, (
+        written.path,
+        [str(f) for f in result.findings],
+    )  # findings point at their value
 
     shown: dict[str, str] = {}
     for flavor in ("markdown", "site"):
-        text = render_plan(loaded, flavor=flavor, context=RenderContext(version="abc1234", last_updated="2026-01-01"))
+        text = render_plan(loaded, flavor=flavor, context=RenderContext(git=GitFacts("abc1234", "2026-01-01", 1)))
         body, _, rendered_notes = text.partition("\n## NOTES\n")
         html_body = to_html(body)  # the notes are the author's Markdown; the site's sanitizer is tested with the site
         assert live_markup(html_body) == [], (written.path, flavor, live_markup(html_body))
         shown[flavor] = visible_text(html_body)
         for note in written.notes:
             # shown as written, but for control characters, which no output carries (U+FFFD instead)
-            assert clean(note.replace("\r\n", "\n").replace("\r", "\n").strip("\n")) in rendered_notes, (written.path, note)
+            assert clean(note.replace("\r\n", "\n").replace("\r", "\n").strip("\n")) in rendered_notes, (
+                written.path,
+                note,
+            )
         for marker in markers:
             assert marker not in text and marker not in html_body, (written.path, flavor, marker)
 
@@ -101,11 +118,17 @@ def test_every_string_in_every_field_and_the_notes(tmp_path):
 
     # The command line over the whole batch: exit 1, every output line a finding or the summary.
     for fmt, pattern in [("text", FINDING_LINE), ("github", re.compile(r"^::(error|warning) file=[^:]+::.*$"))]:
-        run = subprocess.run([sys.executable, "-m", "planbook.cli", "check", "--format", fmt, str(folder)],
-                             capture_output=True, text=True, timeout=600)
+        run = subprocess.run(
+            [sys.executable, "-m", "planbook.cli", "check", "--format", fmt, str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert run.returncode in (0, 1) and "Traceback" not in run.stderr, run.stderr[-2000:]
         lines = run.stdout.splitlines()
-        assert all(pattern.match(line) for line in lines[:-1]), [line for line in lines[:-1] if not pattern.match(line)][:3]
+        assert all(pattern.match(line) for line in lines[:-1]), [
+            line for line in lines[:-1] if not pattern.match(line)
+        ][:3]
 
     leftovers = sorted(p.name for p in (tmp_path / "canaries").iterdir())
     figures = {
@@ -127,4 +150,6 @@ def test_every_string_in_every_field_and_the_notes(tmp_path):
     (ARTIFACTS / "corpus-engine.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     assert crashes == [], crashes[:3]
     assert leftovers == []
-    assert tally["accepted"] + tally["finding"] + tally["finding (YAML refuses it typed raw: PB006)"] == len(strings) * len(fields)
+    assert tally["accepted"] + tally["finding"] + tally["finding (YAML refuses it typed raw: PB006)"] == len(
+        strings
+    ) * len(fields)

@@ -18,11 +18,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from hostile import (SCRIPT_PAYLOADS, batches, canary_payloads, corpus, expected_text, free_text_fields, refused_when_typed,
-                     write_plan)
 from planbook.check import check_result
 from planbook.loader import load_plan
+
+from conftest import ROOT
+from hostile import (
+    SCRIPT_PAYLOADS,
+    batches,
+    canary_payloads,
+    corpus,
+    expected_text,
+    free_text_fields,
+    refused_when_typed,
+    write_plan,
+)
 from test_render import live_markup, visible_text
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
@@ -35,7 +44,9 @@ ARTIFACTS = ROOT / "test-artifacts" / "hardening"
 PLAIN = "plain text"
 
 
-def write_buildable(folder: Path, plan_id: str, placed: dict, notes: list[str], escaped: frozenset[str]) -> tuple[dict, list]:
+def write_buildable(
+    folder: Path, plan_id: str, placed: dict, notes: list[str], escaped: frozenset[str]
+) -> tuple[dict, list]:
     """Write a plan; a value or a note that check reports a finding for is swapped for plain text or
     left out, so that the plan builds. Returns the placements and the notes that stayed."""
     written = write_plan(folder, plan_id, placed, notes, escaped=escaped)
@@ -81,12 +92,14 @@ def site_plans(project_dir: Path, strings: list[str], screen: Path) -> dict:
     plans, tally = {}, collections.Counter()
     for k, placed in enumerate(batches(strings, fields)):
         notes = notes_for(placed.values())
-        plans[f"HOSTILE-{k:04d}"], kept_notes = kept, _ = write_buildable(folder, f"HOSTILE-{k:04d}", placed, notes, escaped)
+        plans[f"HOSTILE-{k:04d}"], kept_notes = kept, _ = write_buildable(
+            folder, f"HOSTILE-{k:04d}", placed, notes, escaped
+        )
         tally["finding (not built)"] += len(placed) - len(kept)
         tally["accepted and built"] += len(kept)
         tally["notes: finding (not built)"] += len(notes) - len(kept_notes)
         tally["notes: accepted and built"] += len(kept_notes)
-    chunks = [strings[i: i + 50] for i in range(0, len(strings), 50)]  # 50: the most items a list may hold
+    chunks = [strings[i : i + 50] for i in range(0, len(strings), 50)]  # 50: the most items a list may hold
     dense_ids = []
     for number, chunk in enumerate(chunks, start=1):
         plan_id = f"DENSE-{number:02d}"
@@ -111,7 +124,7 @@ def corpus_site(tmp_path_factory, request):
 
 
 def article(page_html: str) -> str:
-    return page_html[page_html.index("<article"): page_html.index("</article>")]
+    return page_html[page_html.index("<article") : page_html.index("</article>")]
 
 
 def test_every_accepted_string_builds_shows_literally_and_runs_nothing(corpus_site):
@@ -125,12 +138,25 @@ def test_every_accepted_string_builds_shows_literally_and_runs_nothing(corpus_si
         shown = visible_text(page)
         missing += [(plan_id, field) for field, value in fields.items() if expected_text(value) not in shown]
     live += [("portfolio", found) for found in live_markup(article(site.build.html("index.html")))]
-    everything = [path.read_text(encoding="utf-8", errors="replace") for path in site.site.rglob("*") if path.suffix in (".html", ".json", ".xml")]
-    computed = [marker for marker in markers if any(marker in text or marker in html.unescape(text) for text in everything)]
+    everything = [
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in site.site.rglob("*")
+        if path.suffix in (".html", ".json", ".xml")
+    ]
+    computed = [
+        marker for marker in markers if any(marker in text or marker in html.unescape(text) for text in everything)
+    ]
     created = sorted(p.name for p in canary_dir.iterdir())
-    figures = {"strings": strings, "free-text fields": placed["fields"], "plans built": len(placed["plans"]),
-               **placed["tally"], "values missing from their page": len(missing), "live markup in articles": len(live),
-               "markers computed": computed, "canary files created": created}
+    figures = {
+        "strings": strings,
+        "free-text fields": placed["fields"],
+        "plans built": len(placed["plans"]),
+        **placed["tally"],
+        "values missing from their page": len(missing),
+        "live markup in articles": len(live),
+        "markers computed": computed,
+        "canary files created": created,
+    }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "corpus-site.json").write_text(json.dumps(figures, indent=2) + "\n")
     assert missing == [], missing[:5]
@@ -151,8 +177,13 @@ def test_chromium_sees_no_dialog_and_no_script_from_any_plan(corpus_site, new_pa
         page.wait_for_timeout(200)  # a late image error or toggle handler
         ran += page.evaluate("window.__pbxss || 0")
     strings_shown = sum(len(placed["plans"][plan_id]) for plan_id in placed["dense"])
-    figures = {"pages opened": len(paths), "placements on them": strings_shown, "dialogs": len(log.dialogs), "scripts run": ran,
-               "uncaught errors": len([e for e in log.errors if e.startswith("uncaught")])}
+    figures = {
+        "pages opened": len(paths),
+        "placements on them": strings_shown,
+        "dialogs": len(log.dialogs),
+        "scripts run": ran,
+        "uncaught errors": len([e for e in log.errors if e.startswith("uncaught")]),
+    }
     (ARTIFACTS / "corpus-browser.json").write_text(json.dumps(figures, indent=2) + "\n")
     assert log.dialogs == [] and ran == 0, figures
     assert figures["uncaught errors"] == 0, log.errors[:5]

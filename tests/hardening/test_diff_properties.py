@@ -6,15 +6,24 @@ from __future__ import annotations
 
 import copy
 
-import pytest
 import yaml
 from hypothesis import assume, given
 
-from hostile import base_data, batches, corpus, expected_text, free_text_fields, get_path, refused_when_typed, write_plan
 from planbook.check import check_result
 from planbook.cli import main
 from planbook.diff import DiffReport, Revision, Side, compare, field_changes, format_markdown, format_text, show
 from planbook.loader import load_plan
+
+from hostile import (
+    base_data,
+    batches,
+    corpus,
+    expected_text,
+    free_text_fields,
+    get_path,
+    refused_when_typed,
+    write_plan,
+)
 from strategies import BASE, PROFILE, changes, front_matters, swapped
 from test_render import live_markup, to_html, visible_text
 
@@ -92,12 +101,23 @@ def test_every_corpus_string_changed_in_a_pull_request_is_inert_in_its_summary(g
     html_text = to_html(markdown)
     assert live_markup(html_text) == []
     shown = visible_text(html_text)
-    short = {s for placed in batched for s in placed.values() if 0 < len(expected_text(s)) <= 60 and expected_text(s) == show(s)}
+    short = {
+        s
+        for placed in batched
+        for s in placed.values()
+        if 0 < len(expected_text(s)) <= 60 and expected_text(s) == show(s)
+    }
     # A risk whose name changed shows as one removed and one added, by name: its other cells are not listed.
     # Internal values (day rates, budgets) are never shown: a pull request's summary may be public.
-    missing = [(f, s) for placed in batched for f, s in placed.items()
-               if s in short and expected_text(s) not in shown and not (f[0] == "risks" and f[-1] != "risk")
-               and f[0] != "internal"]
+    missing = [
+        (f, s)
+        for placed in batched
+        for f, s in placed.items()
+        if s in short
+        and expected_text(s) not in shown
+        and not (f[0] == "risks" and f[-1] != "risk")
+        and f[0] != "internal"
+    ]
     assert len(short) > 300 and missing == [], missing[:20]
     assert main(["diff", "HEAD~1", "HEAD"]) == 0
     text = capsys.readouterr().out

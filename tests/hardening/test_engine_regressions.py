@@ -57,7 +57,7 @@ def test_render_of_a_draft_holding_wrong_types_shows_it_instead_of_crashing(tmp_
         '"a\\n::warning::injected": 1',  # an unknown field whose name holds a line break
         '"\\e[2J\\e]0;pwned\\a": 1',  # terminal escape sequences in a field name
         '"x\\ny": 1\n"x\\ny": 2',  # a duplicate key
-        'name: !<tag:a%0A::error::b> 1',  # a tag, percent-decoded by libyaml
+        "name: !<tag:a%0A::error::b> 1",  # a tag, percent-decoded by libyaml
         'types: ["a\\n::error::b"]\nphases: {development: {tasks: {order_routing: true}}}',  # PB107 names the types
         'name: "{{#if x\\n}} {{#if \\e[31m }}"',  # template block tokens
         'name: "n"\n---\n[a](\x1b]0;pwned\x07)',  # a relative link in the notes (PB108)
@@ -98,7 +98,10 @@ def test_every_placeholder_is_reported_at_its_own_place_however_many_there_are()
     found = sorted((f.line, f.column) for f in check_result(load_plan("X.md", text=text)).findings if f.code == "PB201")
     assert len(found) == 2000 * 11 + 2000 * 2
     last_row = first_row_line + len(rows) - 1
-    assert found[2000 * 11 - 2 :][:2] == [(last_row, 3 + rows[-1].index("[A_19999]")), (last_row, 3 + rows[-1].index("[A_0]"))]
+    assert found[2000 * 11 - 2 :][:2] == [
+        (last_row, 3 + rows[-1].index("[A_19999]")),
+        (last_row, 3 + rows[-1].index("[A_0]")),
+    ]
     last_note = first_note_line + len(notes) - 1
     assert found[-2:] == [(last_note, 1 + notes[-1].index("[B_1999]")), (last_note, 1 + notes[-1].rindex("[B_1999]"))]
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, GitRepo
 from planbook.files import NotARegularFile, write_atomic
+
+from conftest import PROJECTS, GitRepo
 
 SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 
@@ -27,8 +28,14 @@ def planbook(*args: str, cwd: Path, umask: int | None = None, timeout: int = 60)
         if umask is not None:
             os.umask(umask)
 
-    return subprocess.run([sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=set_umask)
+    return subprocess.run(
+        [sys.executable, "-m", "planbook.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=set_umask,
+    )
 
 
 @pytest.fixture
@@ -122,10 +129,14 @@ def test_the_safe_write_refuses_a_link_even_to_a_regular_file(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("inside", [False, True])
-def test_a_plan_that_links_out_of_the_repository_is_neither_checked_nor_published(repo: GitRepo, tmp_path: Path, inside: bool) -> None:
+def test_a_plan_that_links_out_of_the_repository_is_neither_checked_nor_published(
+    repo: GitRepo, tmp_path: Path, inside: bool
+) -> None:
     secret = (repo.path / "archive" if inside else tmp_path / "home") / "OUTSIDE-001.md"
     secret.parent.mkdir(parents=True)
-    secret.write_text(SAMPLE.replace("NORTHWIND-001", "OUTSIDE-001").replace("Northwind", "SECRET-CLIENT"), encoding="utf-8")
+    secret.write_text(
+        SAMPLE.replace("NORTHWIND-001", "OUTSIDE-001").replace("Northwind", "SECRET-CLIENT"), encoding="utf-8"
+    )
     (repo.path / "projects" / "OUTSIDE-001.md").symlink_to(secret)
     done = planbook("check", cwd=repo.path)
     if inside:  # a link within the repository publishes nothing that is not in it already
@@ -162,7 +173,9 @@ def test_names_that_differ_only_by_case_collide(repo: GitRepo) -> None:
     repo.write("projects/northwind-001.md", SAMPLE.replace('id: "NORTHWIND-001"', 'id: "northwind-001"'))
     done = planbook("check", cwd=repo.path)
     assert done.returncode == 1
-    assert "projects/NORTHWIND-001.md:1:1: PB111" in done.stdout and "projects/northwind-001.md:1:1: PB111" in done.stdout
+    assert (
+        "projects/NORTHWIND-001.md:1:1: PB111" in done.stdout and "projects/northwind-001.md:1:1: PB111" in done.stdout
+    )
     # pre-commit names one file: its siblings are looked at all the same
     single = planbook("check", "projects/northwind-001.md", cwd=repo.path)
     assert "PB111" in single.stdout and single.returncode == 1

@@ -17,10 +17,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import PROJECTS
 from planbook import schema
 from planbook.check import check_result
 from planbook.loader import Plan, load_plan
+
+from conftest import PROJECTS
 from strategies import BASE, PROFILE, changes, swapped
 
 SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
@@ -59,8 +60,17 @@ def test_a_complete_plan_with_nothing_done_cannot_pass_by_a_bad_date() -> None:
 
 @pytest.mark.parametrize(
     ("written", "why"),
-    [("012", "octal"), ("030", "octal"), ("1:30", "base 60"), ("0x1F", "hexadecimal"), ("0b11", "binary"),
-     ("1_000", "decimal digits"), (".nan", "not a number"), (".inf", "not a number"), ("-.inf", "not a number")],
+    [
+        ("012", "octal"),
+        ("030", "octal"),
+        ("1:30", "base 60"),
+        ("0x1F", "hexadecimal"),
+        ("0b11", "binary"),
+        ("1_000", "decimal digits"),
+        (".nan", "not a number"),
+        (".inf", "not a number"),
+        ("-.inf", "not a number"),
+    ],
 )
 @pytest.mark.parametrize("field", ["confidence", "  target_success_rate", "    stabilization_days"])
 def test_numbers_yaml_reads_another_way_get_a_finding(written: str, why: str, field: str) -> None:
@@ -71,7 +81,9 @@ def test_numbers_yaml_reads_another_way_get_a_finding(written: str, why: str, fi
     line = text.splitlines().index(f"{field}: {written}") + 1
     found = [finding for finding in result.findings if finding.line == line]
     assert found and not result.ok, (written, field, [str(f) for f in result.findings])
-    assert any(why in finding.message and written.lstrip("-") in finding.message for finding in found), [str(f) for f in found]
+    assert any(why in finding.message and written.lstrip("-") in finding.message for finding in found), [
+        str(f) for f in found
+    ]
 
 
 @pytest.mark.parametrize("written", ["12", "+7", "99.5", "1.0e+2", "0", "0.5", "-0"])
@@ -97,10 +109,23 @@ dates = st.one_of(
     st.text(max_size=12),
 )
 numbers = st.one_of(st.integers(-(10**6), 10**6), st.floats(allow_nan=True, allow_infinity=True), st.booleans(), dates)
-targeted = st.lists(st.tuples(st.sampled_from([("start_date",), ("last_updated",), ("confidence",),
-                                               ("monitoring", "target_success_rate"), ("phases", "support", "stabilization_days"),
-                                               ("phases", "discovery", "duration")]),
-                              st.one_of(dates, numbers)), min_size=1, max_size=3)
+targeted = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                ("start_date",),
+                ("last_updated",),
+                ("confidence",),
+                ("monitoring", "target_success_rate"),
+                ("phases", "support", "stabilization_days"),
+                ("phases", "discovery", "duration"),
+            ]
+        ),
+        st.one_of(dates, numbers),
+    ),
+    min_size=1,
+    max_size=3,
+)
 
 
 @PROFILE
@@ -128,7 +153,9 @@ def test_the_two_validators_agree_and_every_invalid_plan_has_an_error_finding(sw
 
 
 def test_anchors_right_after_a_colon_are_refused(tmp_path) -> None:
-    text = with_line(r"^team:$", 'team: {"pm":&who "Marta Kowalska", "lead":*who, "developer": "Dev Patel", "qa": "Q"}\nteam_was:')
+    text = with_line(
+        r"^team:$", 'team: {"pm":&who "Marta Kowalska", "lead":*who, "developer": "Dev Patel", "qa": "Q"}\nteam_was:'
+    )
     loaded = load_plan("projects/NORTHWIND-001.md", text=text)
     assert not isinstance(loaded, Plan) and loaded.findings[0].code == "PB008"
 
@@ -137,7 +164,9 @@ def test_anchors_right_after_a_colon_are_refused(tmp_path) -> None:
 def test_a_line_break_editors_do_not_show_cannot_hide_a_key_in_a_comment(line_break: str) -> None:
     text = with_line(r"^status:.*$", "status: complete")
     text = re.sub(r": true\b", ": false", text)
-    text = text.replace("      client_uat: false", f"      # UAT still open, see ticket 42{line_break}      client_uat: true")
+    text = text.replace(
+        "      client_uat: false", f"      # UAT still open, see ticket 42{line_break}      client_uat: true"
+    )
     loaded = load_plan("projects/NORTHWIND-001.md", text=text)
     assert not isinstance(loaded, Plan), "a key hidden in a comment was read"
     assert loaded.findings[0].code == "PB006" and f"U+{ord(line_break):04X}" in loaded.findings[0].message
@@ -148,7 +177,9 @@ def test_the_same_characters_inside_quotes_are_text() -> None:
     assert isinstance(loaded, Plan) and loaded.data["name"] == "one\u2028two"
 
 
-@pytest.mark.parametrize("value", ["\\u200b", "\\u3164", "…", "—", "[TBD]", "TBD.", "ＴＢＤ", "<!-- -->", "[client_name]", "?", " - "])
+@pytest.mark.parametrize(
+    "value", ["\\u200b", "\\u3164", "…", "—", "[TBD]", "TBD.", "ＴＢＤ", "<!-- -->", "[client_name]", "?", " - "]
+)
 def test_a_value_that_says_nothing_does_not_fill_a_field(value: str) -> None:
     text = with_line(r"^timeline:.*$", f'timeline: "{value}"')
     codes = finding_codes(text)
@@ -202,7 +233,9 @@ def test_the_site_build_refuses_what_check_refuses_in_the_folder(tmp_path, kind:
         (folder / "DIRLINK.md").symlink_to("../sub")
     else:
         os.mkfifo(folder / "PIPE.md")
-    check = subprocess.run([sys.executable, "-m", "planbook.cli", "check"], cwd=project.path, capture_output=True, text=True, timeout=60)
+    check = subprocess.run(
+        [sys.executable, "-m", "planbook.cli", "check"], cwd=project.path, capture_output=True, text=True, timeout=60
+    )
     assert check.returncode == 1, check.stdout
     build = project.build()
     assert not build.ok and "Traceback" not in build.output, build.output[-2000:]

@@ -16,14 +16,15 @@ import sys
 import pytest
 import yaml
 
-from conftest import PROJECTS, ROOT
-from hostile import base_data
 from planbook import schema
 from planbook.check import check_result
 from planbook.export import export_plan
 from planbook.loader import Plan, load_plan
 from planbook.render import render_plan
 from planbook.scaffold import scaffold
+
+from conftest import PROJECTS, ROOT
+from hostile import base_data
 
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 from sitebuild import SiteProject  # noqa: E402
@@ -55,7 +56,9 @@ def one_liner(name: str) -> str:
 
 
 def run(*args: str, cwd) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("name", sorted(ONE_LINERS))
@@ -69,8 +72,17 @@ def test_check_gives_a_finding_never_a_traceback(tmp_path, name: str) -> None:
     assert re.search(r":\d+:\d+: PB\d{3} ", done.stdout), done.stdout
 
 
-@pytest.mark.parametrize("name", ["int-tag-on-text", "bool-tag-on-text", "int-past-python-limit", "date-at-the-end-of-time",
-                                  "list-field-a-number", "binary-tag"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "int-tag-on-text",
+        "bool-tag-on-text",
+        "int-past-python-limit",
+        "date-at-the-end-of-time",
+        "list-field-a-number",
+        "binary-tag",
+    ],
+)
 def test_a_bad_version_in_git_history_breaks_nothing(tmp_path, name: str) -> None:
     project = SiteProject(tmp_path / "project")
     project.add_samples()
@@ -110,7 +122,9 @@ def drafts() -> list[tuple[str, dict]]:
     """A complete plan with every optional field, and a scaffold of every type with a migration: each
     a draft to break."""
     bases = [("full", base_data())]
-    scaffolded = load_plan("SCAFFOLD.md", text=scaffold("SCAFFOLD", types=["accounting", "marketing", "fulfillment"], migration=True))
+    scaffolded = load_plan(
+        "SCAFFOLD.md", text=scaffold("SCAFFOLD", types=["accounting", "marketing", "fulfillment"], migration=True)
+    )
     assert isinstance(scaffolded, Plan)
     bases.append(("scaffold", scaffolded.data))
     return bases
@@ -143,11 +157,21 @@ def test_a_draft_with_any_wrong_type_anywhere_renders_and_exports(base_name: str
             for part in path[:-1]:
                 node = node[part]
             node[path[-1]] = value
-            plan = Plan(path="projects/X.md", data=data, yaml_text=yaml.safe_dump(data, allow_unicode=True), notes="Notes.",
-                        notes_line=200, source="")
-            for step, call in (("check", lambda: check_result(plan)), ("markdown", lambda: render_plan(plan)),
-                               ("site", lambda: render_plan(plan, flavor="site")),
-                               ("html", lambda: export_plan(plan, "html")), ("md", lambda: export_plan(plan, "md"))):
+            plan = Plan(
+                path="projects/X.md",
+                data=data,
+                yaml_text=yaml.safe_dump(data, allow_unicode=True),
+                notes="Notes.",
+                notes_line=200,
+                source="",
+            )
+            for step, call in (
+                ("check", lambda plan=plan: check_result(plan)),
+                ("markdown", lambda plan=plan: render_plan(plan)),
+                ("site", lambda plan=plan: render_plan(plan, flavor="site")),
+                ("html", lambda plan=plan: export_plan(plan, "html")),
+                ("md", lambda plan=plan: export_plan(plan, "md")),
+            ):
                 try:
                     call()
                 except Exception as e:  # noqa: BLE001 - the test collects every crash, then fails on them
@@ -179,14 +203,17 @@ def test_shapes_that_crashed_or_overflowed_give_a_finding(tmp_path, name: str, f
 def test_an_address_no_parser_reads_is_a_finding_not_a_traceback(tmp_path, link: str) -> None:
     project = SiteProject(tmp_path / "project")
     project.add_plan("NORTHWIND-001", SAMPLE + f"\nSee [the spec]({link}).\n")
-    project.add_plan("CASCADE-007", (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8")
-                     + f'\n<img src="{link}" alt="raw">\n')
+    project.add_plan(
+        "CASCADE-007", (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8") + f'\n<img src="{link}" alt="raw">\n'
+    )
     project.commit("Links that do not parse")
     done = run("check", cwd=project.path)
     assert "Traceback" not in done.stderr and done.returncode == 1
     assert "NORTHWIND-001.md" in done.stdout and " PB108 " in done.stdout
     # A reference that does not parse shows as code, never as a link, and the image as text.
-    references = SAMPLE.replace('id: "NORTHWIND-001"', f'id: "NORTHWIND-001"\nreferences:\n  technical_specs: "{link}"', 1)
+    references = SAMPLE.replace(
+        'id: "NORTHWIND-001"', f'id: "NORTHWIND-001"\nreferences:\n  technical_specs: "{link}"', 1
+    )
     project.add_plan("NORTHWIND-001", references)
     render = run("render", "NORTHWIND-001", cwd=project.path)
     assert render.returncode == 0 and "Traceback" not in render.stderr
@@ -230,7 +257,10 @@ def test_one_name_with_a_line_break_hides_no_other_plan_in_a_diff(tmp_path) -> N
     project.add_samples()
     project.commit("Add the samples")
     project.write("projects/zz\ny.md", "---\nid: x\n---\n")
-    project.add_plan("CASCADE-007", (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8").replace("confidence: 90", "confidence: 10"))
+    project.add_plan(
+        "CASCADE-007",
+        (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8").replace("confidence: 90", "confidence: 10"),
+    )
     project.commit("A change, and a file with a line break in its name")
     diff = run("diff", "HEAD~1", "HEAD", cwd=project.path)
     assert diff.returncode == 0, diff.stderr

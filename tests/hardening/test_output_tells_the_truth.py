@@ -16,22 +16,31 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, GitRepo
 from planbook.scaffold import scaffold
+
+from conftest import PROJECTS, GitRepo
 
 SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 # The child's own peak memory: ru_maxrss would count the test process it was forked from. Writing 5 to
 # clear_refs resets the peak (VmHWM) to what the process holds now.
-PEAK = ("open('/proc/self/clear_refs', 'w').write('5'); "
-        "peak_kb = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])")
+PEAK = (
+    "open('/proc/self/clear_refs', 'w').write('5'); "
+    "peak_kb = lambda: int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
+)
 ESCAPES = re.compile("[\x1b\x07\x9b\x00-\x08\x0b\x0c\x0e-\x1a]")
 
 
 def planbook(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
-    return subprocess.run([sys.executable, "-m", "planbook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "planbook.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -97,9 +106,16 @@ def test_a_line_break_in_a_file_name_forges_no_log_line(repo: GitRepo, format_: 
     done = planbook("check", "--format", format_, cwd=repo.path, env={"GITHUB_ACTIONS": "true"})
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert [line for line in lines if "forged" in line and not line.startswith(("projects/X\\n", "::error file=projects/X", "::warning file=projects/X"))] == []
+    assert [
+        line
+        for line in lines
+        if "forged" in line
+        and not line.startswith(("projects/X\\n", "::error file=projects/X", "::warning file=projects/X"))
+    ] == []
     if format_ == "github":
-        assert all(line.startswith(("::error file=projects/", "::warning file=projects/")) for line in lines[:-1]), lines[:3]
+        assert all(line.startswith(("::error file=projects/", "::warning file=projects/")) for line in lines[:-1]), (
+            lines[:3]
+        )
 
 
 def test_a_line_break_in_a_file_name_forges_no_line_of_the_site_build(tmp_path: Path) -> None:
@@ -116,8 +132,11 @@ def test_a_line_break_in_a_file_name_forges_no_line_of_the_site_build(tmp_path: 
 
 def test_internal_values_are_quoted_by_no_finding_and_no_diff(repo: GitRepo) -> None:
     # `850:00` is 51000 to YAML 1.1: the hint that says so must not print a day rate to a public log.
-    leaky = SAMPLE.replace('id: "NORTHWIND-001"', 'id: "NORTHWIND-001"\ninternal:\n  day_rate: 850:00\n  budget: 0x1F4\n'
-                           '  secret_rate_975: "x"', 1)
+    leaky = SAMPLE.replace(
+        'id: "NORTHWIND-001"',
+        'id: "NORTHWIND-001"\ninternal:\n  day_rate: 850:00\n  budget: 0x1F4\n  secret_rate_975: "x"',
+        1,
+    )
     repo.write("projects/NORTHWIND-001.md", leaky)
     outputs = [planbook("check", "--format", fmt, cwd=repo.path).stdout for fmt in ("text", "json", "github", "sarif")]
     outputs.append(planbook("diff", "--format", "markdown", cwd=repo.path).stdout)
@@ -134,8 +153,10 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     big = tmp_path / "BIG.md"
     with big.open("wb") as handle:
         handle.truncate(400 * 1024 * 1024)  # sparse: 400 MB that cost no disk
-    script = (f"{PEAK}; import sys; from planbook.loader import load_plan; r = load_plan(sys.argv[1]); "
-              "print(r.findings[0].code, peak_kb())")
+    script = (
+        f"{PEAK}; import sys; from planbook.loader import load_plan; r = load_plan(sys.argv[1]); "
+        "print(r.findings[0].code, peak_kb())"
+    )
     done = subprocess.run([sys.executable, "-c", script, str(big)], capture_output=True, text=True, timeout=60)
     code, peak_kb = done.stdout.split()
     assert code == "PB002"
@@ -146,7 +167,9 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("control", ["\x0b", "\x0c", "\x1c", "\x1f", "\x85"])
-def test_a_marker_spelled_with_a_control_character_is_one_marker_for_check_and_export(repo: GitRepo, control: str) -> None:
+def test_a_marker_spelled_with_a_control_character_is_one_marker_for_check_and_export(
+    repo: GitRepo, control: str
+) -> None:
     notes = f"\nPublic.\n\n<!--{control}internal -->\nSECRET day rate GBP 1450\n<!--{control}/internal -->\n"
     repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
     check = planbook("check", cwd=repo.path)
@@ -164,7 +187,9 @@ INTERNAL_LEAKS = [
 
 @pytest.mark.parametrize(("front_matter", "secret"), INTERNAL_LEAKS)
 def test_no_finding_quotes_internal_values(repo: GitRepo, front_matter: str, secret: str) -> None:
-    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace('id: "NORTHWIND-001"', f'id: "NORTHWIND-001"\n{front_matter}', 1))
+    repo.write(
+        "projects/NORTHWIND-001.md", SAMPLE.replace('id: "NORTHWIND-001"', f'id: "NORTHWIND-001"\n{front_matter}', 1)
+    )
     for fmt in ("text", "github", "json", "sarif"):
         done = planbook("check", "--format", fmt, cwd=repo.path)
         assert done.returncode == 1 and secret.lower() not in done.stdout.lower(), (fmt, done.stdout[-1500:])
@@ -176,7 +201,9 @@ def test_no_finding_quotes_internal_notes(repo: GitRepo) -> None:
     notes = "\n<!-- internal -->\n[rate](rate-1450-gbp) {{#if margin is 42 percent}} [SECRET_RATE_1450]\n<!-- /internal -->\n"
     repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
     done = planbook("check", cwd=repo.path)
-    assert done.returncode == 1 and {"PB108", "PB202", "PB201"} <= set(re.findall(r" (PB\d{3}) ", done.stdout)), done.stdout
+    assert done.returncode == 1 and {"PB108", "PB202", "PB201"} <= set(re.findall(r" (PB\d{3}) ", done.stdout)), (
+        done.stdout
+    )
     assert "1450" not in done.stdout and "margin" not in done.stdout
 
 
@@ -200,8 +227,10 @@ def test_a_huge_old_version_in_git_costs_no_memory(repo: GitRepo) -> None:
     repo.commit("A huge version")
     repo.write("projects/NORTHWIND-001.md", SAMPLE)
     repo.commit("Back to normal")
-    script = (f"{PEAK}; from pathlib import Path; from planbook.history import plan_history; "
-              "rows = plan_history(Path('projects/NORTHWIND-001.md')); print(len(rows), peak_kb())")
+    script = (
+        f"{PEAK}; from pathlib import Path; from planbook.history import plan_history; "
+        "rows = plan_history(Path('projects/NORTHWIND-001.md')); print(len(rows), peak_kb())"
+    )
     done = subprocess.run([sys.executable, "-c", script], cwd=repo.path, capture_output=True, text=True, timeout=120)
     rows, peak_kb = done.stdout.split()
     assert rows == "3" and int(peak_kb) < 150 * 1024, (done.stdout, done.stderr[-1000:])

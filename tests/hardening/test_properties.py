@@ -16,12 +16,13 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from hostile import expected_text, free_text_fields, get_path, set_path
 from planbook import escape
 from planbook.check import check_result
 from planbook.findings import RULES
 from planbook.loader import LoadError, Plan, load_plan
 from planbook.render import render_plan
+
+from hostile import expected_text, free_text_fields, get_path, set_path
 from strategies import BASE, PROFILE, changes, front_matters, swapped, text
 from test_render import to_html, visible_text
 

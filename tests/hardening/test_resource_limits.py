@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, ROOT
 from planbook.loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+
+from conftest import PROJECTS, ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "hardening"
 MEASURE = Path(__file__).with_name("measure_limits.py")
@@ -52,32 +53,80 @@ def room(extra: int = 0) -> int:
 CASES = [
     ("alias-bomb", alias_bomb, {"PB008"}, "billion laughs: 10 levels of 9 aliases each"),
     ("ten-megabytes", lambda: SAMPLE.encode() + b"a" * (10 * 1024 * 1024), {"PB002"}, "a 10 MiB file"),
-    ("list-100k-flow", lambda: front_matter("impacts: [" + ", ".join(["x"] * 100_000) + "]"), {"PB011"},
-     "100,000 items in a flow list"),
-    ("list-100k-block", lambda: front_matter("impacts:\n" + "  - x\n" * 100_000), {"PB011"},
-     "100,000 items in a block list"),
-    ("keys-25k", lambda: front_matter("\n".join(f"k{i}: 1" for i in range(25_000))), {"PB011"},
-     "25,000 keys in one mapping"),
-    ("nesting-flow-100k", lambda: front_matter("id: " + "[" * 100_000 + "]" * 100_000), {"PB011"},
-     "100,000 nested flow lists"),
-    ("nesting-flow-maps-50k", lambda: front_matter("id: " + "{a: " * 50_000 + "}" * 50_000), {"PB011"},
-     "50,000 nested flow mappings"),
+    (
+        "list-100k-flow",
+        lambda: front_matter("impacts: [" + ", ".join(["x"] * 100_000) + "]"),
+        {"PB011"},
+        "100,000 items in a flow list",
+    ),
+    (
+        "list-100k-block",
+        lambda: front_matter("impacts:\n" + "  - x\n" * 100_000),
+        {"PB011"},
+        "100,000 items in a block list",
+    ),
+    (
+        "keys-25k",
+        lambda: front_matter("\n".join(f"k{i}: 1" for i in range(25_000))),
+        {"PB011"},
+        "25,000 keys in one mapping",
+    ),
+    (
+        "nesting-flow-100k",
+        lambda: front_matter("id: " + "[" * 100_000 + "]" * 100_000),
+        {"PB011"},
+        "100,000 nested flow lists",
+    ),
+    (
+        "nesting-flow-maps-50k",
+        lambda: front_matter("id: " + "{a: " * 50_000 + "}" * 50_000),
+        {"PB011"},
+        "50,000 nested flow mappings",
+    ),
     ("nesting-block-100k", lambda: front_matter("- " * 100_000 + "x"), {"PB011"}, "100,000 nested block lists"),
-    ("nesting-indent-500", lambda: front_matter("\n".join("  " * i + "a:" for i in range(500)) + " 1"), {"PB011"},
-     "500 nested block mappings"),
-    ("long-line-summary", lambda: with_value("summary", "word " * (room() // 5)), {"PB105"},
-     "a 1 MB summary on one line: over the field's length limit"),
+    (
+        "nesting-indent-500",
+        lambda: front_matter("\n".join("  " * i + "a:" for i in range(500)) + " 1"),
+        {"PB011"},
+        "500 nested block mappings",
+    ),
+    (
+        "long-line-summary",
+        lambda: with_value("summary", "word " * (room() // 5)),
+        {"PB105"},
+        "a 1 MB summary on one line: over the field's length limit",
+    ),
     ("long-line-name", lambda: with_value("name", "x" * room()), {"PB105"}, "a 1 MB project name"),
-    ("long-key", lambda: SAMPLE_NO_NOTES.replace("\n---\n", f"\n{'k' * room()}: 1\n---\n", 1).encode(), {"PB006"},
-     "a 1 MB field name (libyaml reads keys of up to 1,024 characters)"),
-    ("finding-flood", lambda: (SAMPLE + "\n" + "[CLIENT_NAME] " * (room() // 14)).encode(), {"PB201", "PB109"},
-     "75,000 placeholders in the notes"),
-    ("link-flood", lambda: (SAMPLE + "\n" + "[a](b) " * (room() // 7)).encode(), {"PB108", "PB109"},
-     "150,000 relative links in the notes"),
-    ("brackets-in-notes", lambda: (SAMPLE + "\n" + "[" * room()).encode(), {"PB109"},
-     "1 MB of `[` in the notes: over the notes' limits, which bound Markdown's time"),
-    ("brackets-under-the-limit", lambda: (SAMPLE + "\n" + "[" * 1_990).encode(), set(),
-     "1,990 `[` in the notes: accepted, and the site builds the page in bounded time"),
+    (
+        "long-key",
+        lambda: SAMPLE_NO_NOTES.replace("\n---\n", f"\n{'k' * room()}: 1\n---\n", 1).encode(),
+        {"PB006"},
+        "a 1 MB field name (libyaml reads keys of up to 1,024 characters)",
+    ),
+    (
+        "finding-flood",
+        lambda: (SAMPLE + "\n" + "[CLIENT_NAME] " * (room() // 14)).encode(),
+        {"PB201", "PB109"},
+        "75,000 placeholders in the notes",
+    ),
+    (
+        "link-flood",
+        lambda: (SAMPLE + "\n" + "[a](b) " * (room() // 7)).encode(),
+        {"PB108", "PB109"},
+        "150,000 relative links in the notes",
+    ),
+    (
+        "brackets-in-notes",
+        lambda: (SAMPLE + "\n" + "[" * room()).encode(),
+        {"PB109"},
+        "1 MB of `[` in the notes: over the notes' limits, which bound Markdown's time",
+    ),
+    (
+        "brackets-under-the-limit",
+        lambda: (SAMPLE + "\n" + "[" * 1_990).encode(),
+        set(),
+        "1,990 `[` in the notes: accepted, and the site builds the page in bounded time",
+    ),
 ]
 
 
@@ -85,7 +134,9 @@ def measure(tmp_path: Path, name: str, content: bytes) -> dict:
     path = tmp_path / name / "NORTHWIND-001.md"  # the sample's id, so no PB106 muddles the count
     path.parent.mkdir()
     path.write_bytes(content)
-    run = subprocess.run([sys.executable, str(MEASURE), str(path)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, str(MEASURE), str(path)], capture_output=True, text=True, timeout=600, cwd=ROOT
+    )
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-3000:]
     return json.loads(run.stdout)
 

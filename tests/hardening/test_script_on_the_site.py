@@ -17,10 +17,11 @@ import markdown
 import pytest
 import yaml
 
-from conftest import PROJECTS, ROOT
 from planbook import escape
 from planbook.html_policy import DIAGRAM_LEAD, ID_NAMESPACE, clean_plan_html, is_reserved_id, namespaced_id
 from planbook.loader import load_plan
+
+from conftest import PROJECTS, ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from e2e_browser import browser, new_page, screenshot, served  # noqa: E402,F401 - fixtures
@@ -28,8 +29,10 @@ from e2e_browser import browser, new_page, screenshot, served  # noqa: E402,F401
 PLAN_ID = "ATTACK-001"
 # What Material would read as its configuration if this heading came first in the page: a search
 # worker from a data: URL (script), and instant navigation from a host of the author's choosing.
-FORGED_CONFIG = ('{"base": "https://evil.invalid/", "features": ["navigation.instant"], '
-                 '"search": "data:text/javascript,postMessage(1)", "translations": {}, "version": null}')
+FORGED_CONFIG = (
+    '{"base": "https://evil.invalid/", "features": ["navigation.instant"], '
+    '"search": "data:text/javascript,postMessage(1)", "translations": {}, "version": null}'
+)
 ATTACK_NOTES = f"""
 <h2 id="__config">{FORGED_CONFIG}</h2>
 
@@ -85,7 +88,7 @@ graph TD
   G --> H
 ```
 
-<pre title="t" class="mermaid mermaid">--- 
+<pre title="t" class="mermaid mermaid">---\u00a0
 config:
   themeCSS: ".node {{ background: url(https://evil.invalid/nbsp.png) }}"
 ---
@@ -98,7 +101,7 @@ graph TD
 
 ## Mermaid's own {{: #d__mermaid_0 }}
 """
-MULTILINE_VALUE = "First line\n??? note \"Collapsed\"\n    hidden text\n!!! danger\n    alarm"
+MULTILINE_VALUE = 'First line\n??? note "Collapsed"\n    hidden text\n!!! danger\n    alarm'
 
 
 def attack_plan() -> str:
@@ -154,10 +157,15 @@ class Ids(HTMLParser):
         ('<div class="md-search admonition warning evil">t</div>', '<div class="admonition warning">t</div>'),
         # the template's own classes are not a plan's to use: its badges are held aside, never cleaned
         ('<span class="md-typeset pb-badge">t</span>', "<span>t</span>"),
-        ('<div class="pb-downloads"><a class="pb-download" href="https://evil.test/x.html">HTML</a></div>',
-         '<div><a rel="noopener noreferrer" href="https://evil.test/x.html">HTML</a></div>'),
-        ('<pre class="mermaid mermaid highlight"><code>graph TD</code></pre>', f'<pre class="mermaid"><code>{DIAGRAM_LEAD}\ngraph TD</code></pre>'),
-        ('<h2 id=\'a" onfocus="alert(1)\'>t</h2>', '<h2 id="a--onfocus--alert-1-">t</h2>'),
+        (
+            '<div class="pb-downloads"><a class="pb-download" href="https://evil.test/x.html">HTML</a></div>',
+            '<div><a rel="noopener noreferrer" href="https://evil.test/x.html">HTML</a></div>',
+        ),
+        (
+            '<pre class="mermaid mermaid highlight"><code>graph TD</code></pre>',
+            f'<pre class="mermaid"><code>{DIAGRAM_LEAD}\ngraph TD</code></pre>',
+        ),
+        ("<h2 id='a\" onfocus=\"alert(1)'>t</h2>", '<h2 id="a--onfocus--alert-1-">t</h2>'),
         ('<h2 id="d__mermaid_0">t</h2>', '<h2 id="plan-d__mermaid_0">t</h2>'),
     ],
 )
@@ -166,10 +174,15 @@ def test_ids_never_the_themes_and_classes_only_from_the_allowlist(html: str, exp
 
 
 def test_remote_images_become_links_and_load_nothing() -> None:
-    cleaned = clean_plan_html('<p><img src="https://tracker.invalid/p.gif?u=1&amp;v=2" alt="logo"> '
-                              '<img src="data:image/gif;base64,R0lGOD" alt="inline"></p>')
-    assert "<img src=\"https" not in cleaned
-    assert 'href="https://tracker.invalid/p.gif?u=1&amp;v=2"' in cleaned and "logo (image at tracker.invalid, not loaded)" in cleaned
+    cleaned = clean_plan_html(
+        '<p><img src="https://tracker.invalid/p.gif?u=1&amp;v=2" alt="logo"> '
+        '<img src="data:image/gif;base64,R0lGOD" alt="inline"></p>'
+    )
+    assert '<img src="https' not in cleaned
+    assert (
+        'href="https://tracker.invalid/p.gif?u=1&amp;v=2"' in cleaned
+        and "logo (image at tracker.invalid, not loaded)" in cleaned
+    )
     assert '<img src="data:image/gif;base64,R0lGOD" alt="inline">' in cleaned
 
 
@@ -178,16 +191,18 @@ def test_remote_images_become_links_and_load_nothing() -> None:
     [
         '%%{init: {"themeCSS": "@import url(https://evil.invalid/a.css);"}}%%\ngraph TD\n  A-->B',
         '%%{ init: { "securityLevel": "loose" } }%%\ngraph TD\n  A-->B',
-        'graph TD\n  A-->B\n  %%{wrap}%%',
+        "graph TD\n  A-->B\n  %%{wrap}%%",
         '---\nconfig:\n  themeCSS: "@import url(https://evil.invalid/b.css);"\n---\ngraph TD\n  A-->B',
-        '\n\n---\nconfig:\n  securityLevel: loose\n---\ngraph TD\n  A-->B',
+        "\n\n---\nconfig:\n  securityLevel: loose\n---\ngraph TD\n  A-->B",
     ],
 )
 def test_mermaid_diagrams_cannot_configure_mermaid(diagram: str) -> None:
     html = f'<pre class="mermaid"><code>{escape.html_text(diagram)}</code></pre>'
     cleaned = clean_plan_html(html)
     text = re.sub(r"<[^>]+>", "", cleaned).replace("&quot;", '"').replace("&gt;", ">").replace("&amp;", "&")
-    assert "%%{" not in text and "config:" not in text.split("graph")[0] and "securityLevel" not in text.split("graph")[0]
+    assert (
+        "%%{" not in text and "config:" not in text.split("graph")[0] and "securityLevel" not in text.split("graph")[0]
+    )
     assert "graph TD" in text and "A-->B" in text  # the diagram itself stays
 
 
@@ -196,7 +211,7 @@ def test_mermaid_directives_spelled_with_entities_are_removed_too() -> None:
     assert "%%{" not in cleaned and "&#37;" not in cleaned
 
 
-@pytest.mark.parametrize("value", ["??? note \"Collapsed\"\n    hidden", "x\n???+ tip\n    open", "x\n  ??? danger"])
+@pytest.mark.parametrize("value", ['??? note "Collapsed"\n    hidden', "x\n???+ tip\n    open", "x\n  ??? danger"])
 def test_a_values_line_never_starts_a_collapsible_block(value: str) -> None:
     html = markdown.markdown(escape.block(value), extensions=["pymdownx.details", "admonition"])
     assert "<details" not in html and "???" in html.replace("&#63;", "?")
@@ -206,7 +221,9 @@ def test_a_values_line_never_starts_a_collapsible_block(value: str) -> None:
 
 def test_the_toc_gets_the_same_names_as_the_headings() -> None:
     assert namespaced_id("__search") == "plan-__search" and namespaced_id("notes") == "notes"
-    assert all(is_reserved_id(name) for name in ("__config", "__search", "__drawer", "__palette_0", "pb-filters", "md-x"))
+    assert all(
+        is_reserved_id(name) for name in ("__config", "__search", "__drawer", "__palette_0", "pb-filters", "md-x")
+    )
 
 
 # -- a real build -----------------------------------------------------------------------------
@@ -237,7 +254,7 @@ def test_no_element_from_a_plan_carries_a_theme_id(attack_site) -> None:
     assert [(tag, name) for tag, name in ids.classes if name.startswith("md-")] == []
     assert ids.images == []  # no image from the plan loads from anywhere
     assert 'href="#plan-__search"' in page and 'href="#plan-__drawer"' in page
-    article = page[page.index("<article"): page.index("</article>")]
+    article = page[page.index("<article") : page.index("</article>")]
     assert "%%{" not in article and "evil.invalid" not in article.split("</h1>")[0]
     assert "<details" not in article  # `???` in a value stays text
     assert "onfocus=" not in page and "onmouseover=" not in page and 'style="background' not in page  # toc included
@@ -245,10 +262,12 @@ def test_no_element_from_a_plan_carries_a_theme_id(attack_site) -> None:
     assert len(diagrams) >= 6
     for diagram in diagrams:
         text = re.sub(r"<[^>]+>", "", diagram)
-        assert text.startswith(DIAGRAM_LEAD) and "config:" not in text and "%%{" not in text and "themeCSS" not in text, text
+        assert (
+            text.startswith(DIAGRAM_LEAD) and "config:" not in text and "%%{" not in text and "themeCSS" not in text
+        ), text
     assert article.count('class="pb-downloads"') == 1  # ours; the plan's copy lost its class
     assert "https://evil.invalid/fake.html" in article  # as a plain link
-    assert 'content="default-src \'self\'' in page  # the second wall: a Content-Security-Policy
+    assert "content=\"default-src 'self'" in page  # the second wall: a Content-Security-Policy
 
 
 @pytest.mark.browser
@@ -267,15 +286,20 @@ def test_in_chromium_nothing_runs_and_the_themes_search_still_works(attack_site,
     page.on("worker", lambda worker: workers.append(worker.url))
     page.goto(attack_site.url + f"projects/{PLAN_ID}/")
     page.wait_for_load_state("load")
-    page.wait_for_function("document.querySelectorAll('pre.mermaid svg, .mermaid svg').length > 0 || "
-                           "[...document.querySelectorAll('.mermaid')].some(e => e.shadowRoot && e.shadowRoot.querySelector('svg'))")
+    page.wait_for_function(
+        "document.querySelectorAll('pre.mermaid svg, .mermaid svg').length > 0 || "
+        "[...document.querySelectorAll('.mermaid')].some(e => e.shadowRoot && e.shadowRoot.querySelector('svg'))"
+    )
     page.wait_for_timeout(300)
     assert log.dialogs == []
     # Mermaid's image shape throws when the policy refuses its remote image: that diagram stays empty.
-    assert not [error for error in log.errors if error.startswith("uncaught") and "image cannot be decoded" not in error]
+    assert not [
+        error for error in log.errors if error.startswith("uncaught") and "image cannot be decoded" not in error
+    ]
     assert page.evaluate("document.getElementById('__config').tagName") == "SCRIPT"
     reserved = page.evaluate(
-        "[...document.querySelectorAll('article [id]')].map(e => e.id).filter(id => /^(_|md-|pb-)/.test(id))")
+        "[...document.querySelectorAll('article [id]')].map(e => e.id).filter(id => /^(_|md-|pb-)/.test(id))"
+    )
     assert reserved == []
     # No tracking pixel, no remote style sheet: the Content-Security-Policy stops them before the network.
     assert requests == [], (requests, failures)

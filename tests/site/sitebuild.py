@@ -46,12 +46,17 @@ class Build:
         return [line for line in self.output.splitlines() if "WARNING" in line or "ERROR" in line]
 
 
-def run_mkdocs(root: Path, *args: str, site: Path | None = None, env: dict[str, str] | None = None,
-               strict: bool = True) -> Build:
+def run_mkdocs(
+    root: Path, *args: str, site: Path | None = None, env: dict[str, str] | None = None, strict: bool = True
+) -> Build:
     site = site or root / "site"
     command = [sys.executable, "-m", "mkdocs", *args, "--strict" if strict else "--no-strict", "-d", str(site)]
     done = subprocess.run(
-        command, cwd=root, capture_output=True, text=True, timeout=600,
+        command,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
     return Build(done.returncode, done.stdout + done.stderr, site)

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sitebuild import GIT_DATE, SAMPLE_IDS, Build, run_mkdocs, sample_site  # noqa: F401 - fixtures
 
 from conftest import PROJECTS, ROOT
+from sitebuild import GIT_DATE, SAMPLE_IDS, Build, run_mkdocs, sample_site  # noqa: F401 - fixtures
 
 
 class Elements(HTMLParser):
@@ -26,13 +26,20 @@ class Elements(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
     def find(self, tag: str, **wanted: str) -> list[dict[str, str | None]]:
-        return [attrs for name, attrs in self.tags if name == tag and all(
-            wanted_value in (attrs.get(key.rstrip("_").replace("_", "-")) or "").split() for key, wanted_value in wanted.items())]
+        return [
+            attrs
+            for name, attrs in self.tags
+            if name == tag
+            and all(
+                wanted_value in (attrs.get(key.rstrip("_").replace("_", "-")) or "").split()
+                for key, wanted_value in wanted.items()
+            )
+        ]
 
 
 def article(html: str) -> str:
     """The page's content, without the theme's header, navigation and footer."""
-    return html[html.index("<article"): html.index("</article>")]
+    return html[html.index("<article") : html.index("</article>")]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +67,7 @@ def test_plans_stay_out_of_the_navigation(repository_build: Build) -> None:
     """The nav is copied into every page; listing every plan in it would grow each page with the portfolio."""
     for page in ("index.html", "guide/index.html", f"projects/{SAMPLE_IDS[0]}/index.html"):
         html = repository_build.html(page)
-        nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+        nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
         nav = nav[: nav.index("</nav>")]
         assert "projects/" not in nav, page
         assert "Portfolio" in nav
@@ -81,7 +88,9 @@ def test_plan_page_shows_task_lists_as_checkboxes_done_and_not(sample_site) -> N
     checked = [box for box in boxes if "checked" in box]
     assert 0 < len(checked) < len(boxes)
     # Each box has its task's text as its name, for screen readers.
-    assert {"Obtain Shopify API credentials", "Obtain QuickBooks Online API credentials"} <= {box["aria-label"] for box in boxes}
+    assert {"Obtain Shopify API credentials", "Obtain QuickBooks Online API credentials"} <= {
+        box["aria-label"] for box in boxes
+    }
 
 
 def test_plan_page_has_team_and_risk_tables(sample_site) -> None:
@@ -135,7 +144,9 @@ def test_plan_page_shows_version_and_date_of_the_last_commit(sample_site) -> Non
 def test_plan_page_edit_link_points_at_the_plan_file(sample_site) -> None:
     _, build = sample_site
     edits = Elements(build.plan_page("CASCADE-007")).find("a", rel="edit")
-    assert [edit["href"] for edit in edits] == ["https://github.com/planbook/planbook/edit/main/projects/CASCADE-007.md"]
+    assert [edit["href"] for edit in edits] == [
+        "https://github.com/planbook/planbook/edit/main/projects/CASCADE-007.md"
+    ]
 
 
 def test_plan_page_shows_the_notes_below_the_plan(sample_site) -> None:
@@ -156,10 +167,21 @@ def test_plan_page_title_is_the_plan_id(sample_site) -> None:
 def test_portfolio_table_has_every_column_and_plan(sample_site) -> None:
     _, build = sample_site
     html = build.html("index.html")
-    table = html[html.index("<table"): html.index("</table>")]
+    table = html[html.index("<table") : html.index("</table>")]
     headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
-    assert headers == ["ID", "Name", "Client", "Systems", "Type", "Status", "Lead", "Confidence",
-                       "Completeness", "Progress", "Last updated"]
+    assert headers == [
+        "ID",
+        "Name",
+        "Client",
+        "Systems",
+        "Type",
+        "Status",
+        "Lead",
+        "Confidence",
+        "Completeness",
+        "Progress",
+        "Last updated",
+    ]
     rows = re.findall(r"<tr data-status=", table)
     assert len(rows) == len(SAMPLE_IDS)
     assert "Brightleaf Learning" in table and "HubSpot ↔ Mailchimp" in table
@@ -178,8 +200,10 @@ def test_portfolio_has_filters_for_status_type_and_client(sample_site) -> None:
 def test_portfolio_charts_show_the_status_mix_and_a_timeline(sample_site) -> None:
     _, build = sample_site
     html = build.html("index.html")
-    assert re.search(r"<title id=\"pb-status-chart-title\">Plans by status: Development 1, Testing 1, Deployment 1</title>", html)
-    timeline = html[html.index("pb-chart--timeline"):]
+    assert re.search(
+        r"<title id=\"pb-status-chart-title\">Plans by status: Development 1, Testing 1, Deployment 1</title>", html
+    )
+    timeline = html[html.index("pb-chart--timeline") :]
     timeline = timeline[: timeline.index("</figure>")]
     for plan_id in SAMPLE_IDS:
         assert f">{plan_id}</text>" in timeline

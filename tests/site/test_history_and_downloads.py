@@ -7,9 +7,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from sitebuild import GIT_DATE, SiteProject, site_project  # noqa: F401 - fixtures
-
 from conftest import PROJECTS
+from sitebuild import GIT_DATE, SiteProject, site_project  # noqa: F401 - fixtures
 
 NORTHWIND = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 
@@ -57,8 +56,8 @@ def test_plan_page_history_lists_each_commit_newest_first(site_project: SiteProj
     assert rows[0] == ["Date", "Commit", "Status", "Confidence", "Completeness"]
     body = rows[1:]
     assert [row[:3] for row in body] == [
-        [GIT_DATE[:10], second[:len(body[0][1])], "development"],
-        ["2026-01-05", first[:len(body[1][1])], "discovery"],
+        [GIT_DATE[:10], second[: len(body[0][1])], "development"],
+        ["2026-01-05", first[: len(body[1][1])], "discovery"],
     ]
     assert all(re.fullmatch(r"\d+%", row[3]) and re.fullmatch(r"\d+%", row[4]) for row in body)
 
@@ -85,7 +84,11 @@ def test_a_dirty_build_exports_only_the_edited_plan(site_project: SiteProject) -
     site_project.add_samples()
     site_project.commit("Add the sample plans", date=GIT_DATE)
     assert site_project.build().ok
-    exports = {path.parent.name: path for path in (site_project.path / "site" / "projects").glob("*/*.html") if path.name != "index.html"}
+    exports = {
+        path.parent.name: path
+        for path in (site_project.path / "site" / "projects").glob("*/*.html")
+        if path.name != "index.html"
+    }
     before = {plan_id: path.stat().st_mtime_ns for plan_id, path in exports.items()}
     assert len(before) == len(list(PROJECTS.glob("*.md")))
 

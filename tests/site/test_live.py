@@ -14,9 +14,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sitebuild import SAMPLE_IDS, SiteProject, load_module, site_project  # noqa: F401 - fixtures
 
 from conftest import ROOT
+from sitebuild import SAMPLE_IDS, SiteProject, load_module, site_project  # noqa: F401 - fixtures
 
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate_plans  # noqa: E402
@@ -78,12 +78,17 @@ def test_serve_reloads_when_a_plan_changes(site_project: SiteProject) -> None:
     log = (site_project.path / "serve.log").open("w")  # a file, not a pipe nobody reads while it serves
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],  # livereload watches
-        cwd=site_project.path, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        cwd=site_project.path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
     try:
         url = f"http://127.0.0.1:{port}/projects/CASCADE-007/"
         assert wait_for(url, "Cascade Coffee fulfilment", time.monotonic() + 60), "serve never came up"
-        rename(site_project.path / "projects" / "CASCADE-007.md", "Cascade Coffee fulfilment", "Cascade Coffee shipping")
+        rename(
+            site_project.path / "projects" / "CASCADE-007.md", "Cascade Coffee fulfilment", "Cascade Coffee shipping"
+        )
         assert wait_for(url, "Cascade Coffee shipping", time.monotonic() + 60), "serve did not rebuild the plan"
         assert wait_for(f"http://127.0.0.1:{port}/", "Cascade Coffee shipping", time.monotonic() + 10)
     finally:
@@ -105,7 +110,7 @@ def test_a_large_portfolio_builds_with_a_bounded_nav(site_project: SiteProject) 
     assert len(re.findall(r"<tr data-status=", home)) == len(plans)
     for page in (pages[0], build.site / "guide" / "index.html"):
         html = page.read_text(encoding="utf-8")
-        nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
+        nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
         assert "projects/" not in nav[: nav.index("</nav>")]
 
 
@@ -127,8 +132,8 @@ def test_generated_plans_are_valid_and_the_same_for_a_seed(tmp_path: Path) -> No
 
 def test_the_timeline_shows_at_most_its_limit_and_says_so(tmp_path: Path) -> None:
     from planbook.portfolio import load_portfolio
+    from planbook.site import portfolio_view as macros
 
-    macros = load_module("macros/main.py")
     generate_plans(40, tmp_path / "projects", seed=1)
     rows = load_portfolio(tmp_path / "projects").rows
     dated = [row for row in rows if row.start_date]
@@ -144,23 +149,25 @@ def test_the_timeline_shows_at_most_its_limit_and_says_so(tmp_path: Path) -> Non
 
 def test_the_status_chart_counts_every_plan(tmp_path: Path) -> None:
     from planbook.portfolio import load_portfolio
+    from planbook.site import portfolio_view as macros
 
-    macros = load_module("macros/main.py")
     generate_plans(30, tmp_path / "projects", seed=2)
     rows = load_portfolio(tmp_path / "projects").rows
     view = macros.status_view(rows)
     assert sum(bar["count"] for bar in view["bars"]) == len(rows) == view["total"]
-    assert [bar["status"] for bar in view["bars"]] == sorted((b["status"] for b in view["bars"]), key=macros.status_order)
+    assert [bar["status"] for bar in view["bars"]] == sorted(
+        (b["status"] for b in view["bars"]), key=macros.status_order
+    )
 
 
-def test_portfolio_is_loaded_once_and_reused_until_a_plan_changes(tmp_path: Path) -> None:
+def test_a_rebuild_loads_again_only_the_plans_that_changed(tmp_path: Path) -> None:
     from planbook.portfolio import load_portfolio
 
     paths = generate_plans(5, tmp_path / "projects", seed=4)
     first = load_portfolio(tmp_path / "projects")
-    assert load_portfolio(tmp_path / "projects", reuse=True) is first
     rename(paths[0], "sync", "integration")
-    again = load_portfolio(tmp_path / "projects", reuse=True)
-    assert again is not first
-    assert again.results[0] is not first.results[0] and again.results[1] is first.results[1]  # only the edited plan reloaded
+    again = load_portfolio(tmp_path / "projects")
+    assert (
+        again.results[0] is not first.results[0] and again.results[1] is first.results[1]
+    )  # only the edited plan reloaded
     assert "integration" in again.rows[0].name

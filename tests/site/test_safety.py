@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sitebuild import Build, SiteProject, load_module, sample_site, site_project  # noqa: F401 - fixtures
+
+from planbook.loader import load_plan
 
 from conftest import PROJECTS, ROOT
-from planbook.loader import load_plan
+from sitebuild import Build, SiteProject, load_module, sample_site, site_project  # noqa: F401 - fixtures
 
 LITERALS = ["{{ first_name }}", "{% raw %}", "{{ 7*7 }}", "{{ config }}"]
 
@@ -31,15 +32,19 @@ def hostile_plan(marker: Path) -> str:
     """Template syntax, script, event handlers and `javascript:` links in values and notes; three
     of them would create `marker-N` if any template engine ever evaluated them."""
     sample = load_plan(PROJECTS / "NORTHWIND-001.md").data
-    questions = ["<svg onload=alert('question')>",
-                 "{{ config.__class__.__init__.__globals__['os'].popen('touch " + f"{marker}-2" + "').read() }}"]
+    questions = [
+        "<svg onload=alert('question')>",
+        "{{ config.__class__.__init__.__globals__['os'].popen('touch " + f"{marker}-2" + "').read() }}",
+    ]
     risks = [{**sample["risks"][0], "risk": "|<script>alert('risk')</script>|"}, *sample["risks"][1:]]
     changes = {
         "name": "{{ 7*7 }} <script>alert('name')</script>",
         "client": "<img src=x onerror=alert('client')> Evil & Co",
         "summary": "{% raw %} {{ first_name }} {{ config }} <a href=\"javascript:alert('summary')\">x</a>",
-        "impacts": ["[click](javascript:alert('impact'))",
-                    "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('touch " + f"{marker}-1" + "').read() }}"],
+        "impacts": [
+            "[click](javascript:alert('impact'))",
+            "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('touch " + f"{marker}-1" + "').read() }}",
+        ],
         "open_items": {**sample["open_items"], "questions": questions},
         "risks": risks,
     }
@@ -90,7 +95,11 @@ class Markup(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append((tag, name))
-            if name in self.URL_ATTRIBUTES and value and re.sub(r"\s", "", value).lower().startswith(("javascript:", "vbscript:", "data:text/html")):
+            if (
+                name in self.URL_ATTRIBUTES
+                and value
+                and re.sub(r"\s", "", value).lower().startswith(("javascript:", "vbscript:", "data:text/html"))
+            ):
                 self.script_urls.append((tag, name, value))
 
     def handle_endtag(self, tag: str) -> None:
@@ -106,7 +115,7 @@ def text_of(html: str) -> str:
     """The page's content as a reader sees it: tags dropped, entities decoded."""
     import html as html_module
 
-    article = html[html.index("<article"): html.index("</article>")]
+    article = html[html.index("<article") : html.index("</article>")]
     return html_module.unescape(re.sub(r"<[^>]+>", "", article))
 
 
@@ -160,7 +169,9 @@ def test_no_live_markup_from_plan_content(hostile_build: tuple[Build, Path], sam
     assert hostile.handlers == []
     assert hostile.script_urls == []
     # The theme's own scripts, and no more: the same as on a page of a harmless plan.
-    assert [s for s in hostile.scripts if not s.startswith("inline:")] == [s for s in clean.scripts if not s.startswith("inline:")]
+    assert [s for s in hostile.scripts if not s.startswith("inline:")] == [
+        s for s in clean.scripts if not s.startswith("inline:")
+    ]
     assert len(hostile.scripts) == len(clean.scripts)
     assert not any("alert(" in script for script in hostile.scripts)
 
@@ -177,7 +188,9 @@ def test_the_table_of_contents_holds_no_markup(hostile_build: tuple[Build, Path]
     build, _ = hostile_build
     html = build.plan_page("HOSTILE-001")
     assert "onmouseover" not in html
-    entry = re.search(r'<a href="#heading-bold" class="md-nav__link">\s*<span class="md-ellipsis">(.*?)</span>', html, re.S)
+    entry = re.search(
+        r'<a href="#heading-bold" class="md-nav__link">\s*<span class="md-ellipsis">(.*?)</span>', html, re.S
+    )
     assert entry and entry.group(1).strip() == "Heading bold"
 
 
@@ -186,8 +199,12 @@ def test_the_table_of_contents_holds_no_markup(hostile_build: tuple[Build, Path]
 
 def check_lines(path: Path) -> list[str]:
     """`planbook check`'s own lines for a plan, run where the plan's repository is."""
-    done = subprocess.run([sys.executable, "-m", "planbook.cli", "check", f"projects/{path.name}"],
-                          cwd=path.parent.parent, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "planbook.cli", "check", f"projects/{path.name}"],
+        cwd=path.parent.parent,
+        capture_output=True,
+        text=True,
+    )
     return [line for line in done.stdout.splitlines() if re.match(r"projects/\S+:\d+:\d+: PB\d{3} ", line)]
 
 
@@ -197,12 +214,14 @@ def check_lines(path: Path) -> list[str]:
         ("bad status", lambda s: s.replace("status: development", "status: finished", 1), "PB104"),
         ("macros smuggled in", lambda s: s.replace("---\n", "---\nrender_macros: true\n", 1), "PB101"),
         ("theme template smuggled in", lambda s: s.replace("---\n", "---\ntemplate: main.html\n", 1), "PB101"),
-        ("alias bomb", lambda s: s.replace("---\n", "---\nx: &a [\"lol\", \"lol\"]\ny: [*a, *a, *a, *a]\n", 1), "PB008"),
+        ("alias bomb", lambda s: s.replace("---\n", '---\nx: &a ["lol", "lol"]\ny: [*a, *a, *a, *a]\n', 1), "PB008"),
         ("placeholder left", lambda s: s.replace('lead: "Priya Raman"', 'lead: "[LEAD_ENGINEER]"', 1), "PB201"),
         ("not YAML", lambda s: s.replace("types: [accounting]", "types: [accounting", 1), "PB006"),
     ],
 )
-def test_an_invalid_plan_fails_the_build_with_checks_lines(site_project: SiteProject, sample_text: str, name, text, code) -> None:
+def test_an_invalid_plan_fails_the_build_with_checks_lines(
+    site_project: SiteProject, sample_text: str, name, text, code
+) -> None:
     plan = site_project.add_plan("NORTHWIND-001", text(sample_text + "\n{{ 7*7 }}\n"))
     build = site_project.build()
     assert not build.ok, name
@@ -216,7 +235,9 @@ def test_an_invalid_plan_fails_the_build_with_checks_lines(site_project: SitePro
 
 def test_a_plan_with_only_warnings_builds(site_project: SiteProject, sample_text: str) -> None:
     # A fulfillment task in an accounting plan: check warns (PB107) and passes, and so does the site.
-    text = sample_text.replace("      order_to_invoice: true", "      order_to_invoice: true\n      order_routing: false", 1)
+    text = sample_text.replace(
+        "      order_to_invoice: true", "      order_to_invoice: true\n      order_routing: false", 1
+    )
     site_project.add_plan("NORTHWIND-001", text)
     build = site_project.build()
     assert build.ok, build.output
@@ -262,7 +283,9 @@ def canonical(html: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def cleaner():
-    return load_module("hooks/clean_plan_html.py")
+    from planbook import html_policy
+
+    return html_policy
 
 
 @pytest.mark.parametrize(
@@ -290,18 +313,24 @@ def test_cleaner_keeps_the_sites_markup(cleaner, html: str) -> None:
         ("<style>body{display:none}</style><p>x</p>", "<p>x</p>"),
         # No image loads from an address: a relative one has nothing to show, a remote one becomes a link.
         ('<img src="x" onerror="alert(1)">', "[image]"),
-        ('<img src="https://tracker.invalid/p.gif" alt="logo">',
-         '<a class="pb-remote-image" href="https://tracker.invalid/p.gif" rel="noopener noreferrer">logo (image at tracker.invalid, not loaded)</a>'),
+        (
+            '<img src="https://tracker.invalid/p.gif" alt="logo">',
+            '<a class="pb-remote-image" href="https://tracker.invalid/p.gif" rel="noopener noreferrer">logo (image at tracker.invalid, not loaded)</a>',
+        ),
         ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
         ('<a href=" JaVaScRiPt:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
         ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>', '<a rel="noopener noreferrer">x</a>'),
         ('<p onclick="alert(1)" style="color:red">x</p>', "<p>x</p>"),
-        ('<table><tbody><tr><td style="background: url(javascript:alert(1)); text-align: right">x</td></tr></tbody></table>',
-         '<table><tbody><tr><td style="text-align:right">x</td></tr></tbody></table>'),
+        (
+            '<table><tbody><tr><td style="background: url(javascript:alert(1)); text-align: right">x</td></tr></tbody></table>',
+            '<table><tbody><tr><td style="text-align:right">x</td></tr></tbody></table>',
+        ),
         ('<iframe src="https://example.com"></iframe><p>x</p>', "<p>x</p>"),
         # Any input becomes a disabled checkbox: no text fields, nothing to click.
-        ('<form action="/"><input type="text" name="q"><button formaction="javascript:alert(1)">go</button></form>',
-         '<input type="checkbox" disabled="">go'),
+        (
+            '<form action="/"><input type="text" name="q"><button formaction="javascript:alert(1)">go</button></form>',
+            '<input type="checkbox" disabled="">go',
+        ),
         ('<input type="checkbox" onchange="alert(1)" checked>', '<input type="checkbox" checked="" disabled="">'),
         ('<svg onload="alert(1)"><circle r="1"/></svg>', ""),
         ('<p data-md-component="search" id="__search">x</p>', "<p>x</p>"),

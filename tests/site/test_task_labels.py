@@ -6,16 +6,17 @@ import re
 
 import markdown
 import pytest
-from sitebuild import load_module
+
+from planbook import markdown_ext
 
 
 @pytest.fixture(scope="module")
 def convert():
-    labels = load_module("hooks/task_labels.py")
-
     def run(text: str) -> list[str]:
-        md = markdown.Markdown(extensions=["pymdownx.tasklist", labels.TaskLabelsExtension()],
-                               extension_configs={"pymdownx.tasklist": {"custom_checkbox": True}})
+        md = markdown.Markdown(
+            extensions=["pymdownx.tasklist", markdown_ext.TaskLabelsExtension()],
+            extension_configs={"pymdownx.tasklist": {"custom_checkbox": True}},
+        )
         html = md.convert(text)
         return re.findall(r'<input type="checkbox" aria-label="([^"]*)"', html)
 
@@ -25,7 +26,10 @@ def convert():
 @pytest.mark.parametrize(
     ("markdown_text", "names"),
     [
-        ("- [x] Obtain Shopify API credentials\n- [ ] Build **the** client", ["Obtain Shopify API credentials", "Build the client"]),
+        (
+            "- [x] Obtain Shopify API credentials\n- [ ] Build **the** client",
+            ["Obtain Shopify API credentials", "Build the client"],
+        ),
         ("- [ ] Parse C:\\\\x41 and \\\\u0041 paths", ["Parse C:\\x41 and \\u0041 paths"]),  # backslashes are text
         ("- [ ] Tom &amp; Jerry &lt;3 `code`", ["Tom &amp; Jerry &lt;3 code"]),
         ('- [ ] Say "hi" <b onclick="x()">now</b>', ["Say &quot;hi&quot; now"]),

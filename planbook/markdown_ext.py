@@ -1,9 +1,14 @@
-"""MkDocs hook: give every task-list checkbox its item's text as its accessible name.
+"""The Markdown of plan pages and exports: which Python-Markdown extensions read it, and one of ours.
 
-pymdownx.tasklist writes `<label><input type="checkbox"><span></span></label> Task text`: the
-label wraps no text, so a screen reader announces "checkbox, checked" and nothing else, and axe-core
-fails the page (rule `label`, critical). A Markdown tree processor of ours runs after the inline
-patterns, reads each task item's text, and adds it to the stored checkbox markup as `aria-label`.
+`EXTENSIONS` is the set the export converts with; mkdocs.yml lists the site's, the same ones plus
+`toc` (a drift test holds the two together). A small, fixed set: nothing that reinterprets plain text
+(no emoji, magiclink, smartsymbols, caret, tilde, mark or arithmatex), so values show as written.
+
+`TaskLabelsExtension` gives every task-list checkbox its item's text as its accessible name.
+pymdownx.tasklist writes `<label><input type="checkbox"><span></span></label> Task text`: the label
+wraps no text, so a screen reader announces "checkbox, checked" and nothing else, and axe-core fails
+the page (rule `label`, critical). A tree processor runs after the inline patterns, reads each task
+item's text, and adds it to the stored checkbox markup as `aria-label`.
 """
 
 from __future__ import annotations
@@ -15,7 +20,18 @@ import xml.etree.ElementTree as etree
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
-from mkdocs.config.defaults import MkDocsConfig
+
+#: Python-Markdown's names of the extensions plan pages and exports are read with (see mkdocs.yml).
+EXTENSIONS: tuple[str, ...] = (
+    "tables",
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tasklist",
+)
+
 
 _CHECKBOX = '<input type="checkbox"'
 _TAG = re.compile(r"<[^>]*>")
@@ -73,11 +89,8 @@ class TaskLabels(Treeprocessor):
 
 
 class TaskLabelsExtension(Extension):
+    """Registers `TaskLabels` (see the module's docstring)."""
+
     def extendMarkdown(self, md: Markdown) -> None:
         # After tasklist (25) and the inline patterns (20), before the items are serialized.
         md.treeprocessors.register(TaskLabels(md), "planbook-task-labels", 5)
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    config.markdown_extensions.append(TaskLabelsExtension())  # type: ignore[arg-type]
-    return config

@@ -1,0 +1,113 @@
+"""MkDocs hooks: the site's events, each handed to the engine's `SiteBuild` (planbook/site/build.py).
+
+- `on_files`: check every plan and fail the build with check's own `path:line:col: CODE message`
+  lines; add a page for each plan at `projects/<ID>/`, read from the plan file itself, kept out of the
+  nav (the portfolio is the plans' index; a nav of a thousand plans would be copied into every page).
+- `on_page_read_source`: a plan page's source is the engine's constant `PLAN_PAGE_SOURCE`, which
+  mkdocs-macros renders by calling the `plan_page()` macro (macros/main.py); MkDocs never reads a plan.
+- `on_page_content`: a plan page's HTML is cleaned, and HTML held out of Markdown is put back.
+- `on_post_build`: wait for the plans' HTML downloads, written by worker processes meanwhile.
+
+Nothing is written into docs/, and a dirty build (`mkdocs serve --dirty`) rebuilds a plan's page only
+when that plan changed; hand-written pages, the portfolio among them, are rebuilt every time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
+
+from planbook.html_policy import namespaced_id, plain_text
+from planbook.markdown_ext import TaskLabelsExtension
+from planbook.paths import PROJECTS_DIR
+from planbook.site.build import PLAN_PAGE_SOURCE, SiteBuild
+
+log = logging.getLogger("mkdocs.hooks.planbook_site")  # under `mkdocs`, so --strict counts its warnings
+
+
+def _build(config: MkDocsConfig) -> SiteBuild:
+    # The project's root as MkDocs sees it (not resolved: docs/ or the config may be symlinks).
+    return SiteBuild.current(Path(os.path.dirname(os.path.abspath(config.config_file_path))))
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.markdown_extensions.append(TaskLabelsExtension())  # type: ignore[arg-type]
+    return config
+
+
+def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    site = SiteBuild.begin(Path(os.path.dirname(os.path.abspath(config.config_file_path))))
+    errors, warnings = site.findings()
+    for line in warnings:
+        log.info(line)  # check passes plans with warnings, and so does the site
+    if errors:
+        raise PluginError(
+            f"{site.failing} plan{'s' if site.failing != 1 else ''} in {PROJECTS_DIR}/ failed `planbook check`:\n"
+            + "\n".join(errors)
+        )
+    for file in files.documentation_pages():
+        file.is_modified = _always_modified  # type: ignore[method-assign]  # the portfolio shows every plan
+    targets = {}
+    for page in site.plan_pages():
+        uri = f"{PROJECTS_DIR}/{page.plan_id}.md"
+        if files.get_file_from_path(uri) is not None:
+            raise PluginError(
+                f"docs/{uri} would hide the page of the plan {PROJECTS_DIR}/{page.source.name}; rename or remove it"
+            )
+        file = File.generated(config, uri, abs_src_path=str(page.source), inclusion=InclusionLevel.NOT_IN_NAV)
+        # The download sits beside the page: projects/<ID>/<ID>.html, or projects/<ID>.plan.html without directory URLs.
+        page.download = f"{page.plan_id}.html" if file.dest_uri.endswith("/index.html") else f"{page.plan_id}.plan.html"
+        targets[uri] = Path(config.site_dir, posixpath.dirname(file.dest_uri), page.download)
+        # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which climbs out of docs/.
+        file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
+        files.append(file)
+    site.start_exports(targets)
+    return files
+
+
+def _always_modified() -> bool:
+    return True
+
+
+def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
+    site = _build(config)
+    if not site.is_plan_page(page.file.src_uri):
+        return None
+    page.title = site.pages[page.file.src_uri].plan_id  # type: ignore[misc]  # an ID: letters, digits, `.`, `_`, `-`
+    return PLAN_PAGE_SOURCE
+
+
+@event_priority(-100)  # last, so that nothing another plugin adds to a plan page escapes cleaning
+def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    site = _build(config)
+    if site.is_plan_page(page.file.src_uri):
+        _clean_toc(page.toc)
+    return site.finish_html(page.file.src_uri, html)
+
+
+def _clean_toc(items: list[AnchorLink]) -> None:
+    """The table of contents, which the theme prints outside the content, unescaped: text only, and the
+    same ids as the headings' cleaned ones."""
+    for item in items:
+        if "<" in item.title or ">" in item.title:
+            item.title = plain_text(item.title)
+        item.id = namespaced_id(item.id)
+        _clean_toc(item.children)
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    _build(config).wait_for_exports()
+
+
+def on_build_error(*, error: Exception) -> None:
+    for site in SiteBuild.under_way():
+        site.wait_for_exports(quietly=True)

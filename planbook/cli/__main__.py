@@ -1,0 +1,5 @@
+"""`python -m planbook.cli`."""
+
+from planbook.cli import main
+
+raise SystemExit(main())

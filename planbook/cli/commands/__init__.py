@@ -1,0 +1,10 @@
+"""One module a command, each with `add_parser(subparsers)` and `run(args) -> exit code`."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from planbook.cli.commands import check, diff, export, history, new, placeholders, render, status
+
+#: In the order `planbook --help` lists them.
+COMMANDS: tuple[ModuleType, ...] = (check, new, render, status, export, diff, history, placeholders)

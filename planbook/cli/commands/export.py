@@ -1,0 +1,108 @@
+"""`planbook export`: one plan as a standalone document for a client, only when it passes check."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, load_named_plan, shown
+from planbook.escape import one_line
+from planbook.schema import is_plan_id
+
+FORMAT_NAMES = ("html", "pdf", "md")  # the keys of planbook.export.FORMATS, held by a drift test
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="one plan as a standalone document: HTML, PDF or Markdown",
+        description="Write one plan as a self-contained document for a client: a cover, the whole plan, the phase timeline "
+        "and a sign-off block. It needs no network; PDF needs Chromium. Internal-only content is left out "
+        "unless --internal is given. Exit codes: 0 written, 1 the plan fails check, 2 a usage error.",
+    )
+    parser.add_argument("plan", metavar="ID|PATH", help="a project ID in projects/, or a plan file")
+    parser.add_argument(
+        "--format",
+        choices=list(FORMAT_NAMES),
+        default=None,
+        help="the document's format (default: from the -o suffix, else html)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=None,
+        help="where to write it (default: ID.FORMAT in the current folder; - for standard output)",
+    )
+    parser.add_argument(
+        "--internal",
+        action="store_true",
+        help="keep internal-only content (the `internal:` fields, <!-- internal --> notes), marked as internal",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from planbook.check import check_result
+    from planbook.export import FORMATS, ExportError, export_plan
+    from planbook.files import write_atomic
+    from planbook.history import git_facts
+    from planbook.render import RenderContext
+
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
+    fmt = args.format or (suffix if suffix in FORMATS else "html")
+    path, loaded = load_named_plan(args.plan)
+    if loaded is None:
+        return EXIT_FINDINGS
+    result = check_result(loaded)  # the one gate: what check refuses, no client receives
+    if not result.ok:
+        for finding in result.findings:
+            print(finding, file=sys.stderr)
+        errors = sum(finding.severity == "error" for finding in result.findings)
+        print(
+            one_line(
+                f"planbook: {shown(path)} fails the check ({errors} finding{'s' if errors != 1 else ''}), "
+                "so it is not exported; fix them and export again"
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    try:
+        document = export_plan(loaded, fmt, context=RenderContext(git=git_facts(path)), internal=args.internal)
+    except ExportError as e:
+        raise UsageError(str(e)) from None
+    if args.output == "-":
+        sys.stdout.buffer.write(document)
+        sys.stdout.flush()
+        return EXIT_OK
+    target = export_target(args.output, path, FORMATS[fmt][0])
+    try:
+        write_atomic(target, document)
+    except OSError as e:
+        raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
+    print(one_line(f"wrote {target} ({len(document):,} bytes, {fmt}{', internal edition' if args.internal else ''})"))
+    return EXIT_OK
+
+
+def export_target(output: str | None, plan: Path, suffix: str) -> Path:
+    """Where an export goes: `-o FILE`, or `ID.SUFFIX` in the folder `-o` names or the working folder.
+
+    The name comes from the plan's file, which check has matched to its `id`, and is checked again
+    here: nothing a plan says can lead the write elsewhere, nor onto a plan.
+    """
+    stem = plan.stem
+    if not is_plan_id(stem):
+        raise UsageError(f"{plan.name!r} is not a plan file name to name an export after; give the file with -o")
+    target = Path(f"{stem}{suffix}") if output is None else Path(output)
+    if output is not None and (output.endswith(("/", os.sep)) or (target.is_dir() and not target.is_symlink())):
+        target = target / f"{stem}{suffix}"
+    if target.exists() and os.path.samefile(target, plan):
+        raise UsageError(f"{target} is the plan itself; write the export somewhere else with -o")
+    if target.suffix.casefold() == ".md" and target.absolute().parent.resolve() == plan.absolute().parent.resolve():
+        raise UsageError(
+            f"{target} would sit among the plans and be read as one; write the export somewhere else with -o"
+        )
+    return target

@@ -1,0 +1,69 @@
+"""`planbook new`: start a plan from the template, in the repository's `projects/` from any folder."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from planbook.cli.common import EXIT_OK, UsageError, shown
+from planbook.escape import one_line
+from planbook.paths import PROJECTS_DIR, case_collisions, inside_repository, name_problem, projects_dir
+from planbook.schema import INTEGRATION_TYPES, is_plan_id
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "new",
+        help="start a plan from the template",
+        description="Write projects/ID.md with every field holding its template placeholder.",
+    )
+    parser.add_argument("id", metavar="ID", help="the project ID, e.g. ACME-042")
+    parser.add_argument(
+        "--type",
+        dest="types",
+        action="append",
+        choices=list(INTEGRATION_TYPES),
+        default=[],
+        help="an integration type; repeat for several",
+    )
+    parser.add_argument("--migration", action="store_true", help="the project migrates existing data")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="where plans live (default: the repository's projects/, from any folder in it)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from planbook.files import write_atomic
+    from planbook.scaffold import scaffold
+
+    if not is_plan_id(args.id):
+        raise UsageError(f"{args.id!r} is not a project ID: use letters, digits, '.', '_' and '-', like ACME-042")
+    reserved = name_problem(args.id)
+    if reserved is not None:
+        raise UsageError(reserved.message)
+    folder = args.dir if args.dir is not None else projects_dir()
+    target = folder / f"{args.id}.md"
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder; plans live in a folder named {PROJECTS_DIR}/")
+    if not inside_repository(target):
+        raise UsageError(f"{folder} leads out of the repository; a plan must be written inside it")
+    clash = case_collisions([target]).get(target)
+    if clash:
+        raise UsageError(f"{clash[0]} differs from {target.name} only by case; on macOS and Windows they are one file")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(
+            target, scaffold(args.id, types=args.types, migration=args.migration, path=shown(target)), overwrite=False
+        )
+    except FileExistsError:
+        raise UsageError(f"{target} already exists; planbook new never overwrites a plan") from None
+    except OSError as e:
+        raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
+    print(one_line(f"wrote {shown(target)}"))
+    print(one_line(f"next: fill in its placeholders; `planbook check {shown(target)}` lists those left"))
+    return EXIT_OK

@@ -1,0 +1,24 @@
+"""How statuses and integration types read to people: derived from the schema's own values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planbook import schema
+from planbook.model.tasks import plan_types
+
+STATUS_LABELS: dict[str, str] = {status: status.replace("-", " ").capitalize() for status in schema.STATUSES}
+TYPE_LABELS: dict[str, str] = {kind: kind.capitalize() for kind in schema.INTEGRATION_TYPES}
+
+
+def status_label(status: object) -> str:
+    """`On hold` for `on-hold`; anything else as it stands, `[STATUS]` when there is none."""
+    if status is None:
+        return "[STATUS]"
+    return STATUS_LABELS.get(status, str(status)) if isinstance(status, str) else str(status)
+
+
+def integration_label(data: dict[str, Any]) -> str:
+    """`Accounting + Fulfillment`, or the template's `[INTEGRATION_TYPE]` when the plan has none."""
+    types = plan_types(data)
+    return " + ".join(TYPE_LABELS[t] for t in types) if types else "[INTEGRATION_TYPE]"

@@ -1,0 +1,199 @@
+"""One build of the site, as the engine sees it: the plans, each plan's page, and the HTML held out of
+Markdown. The MkDocs hooks (hooks/site.py) and the mkdocs-macros module (macros/main.py) are thin
+adapters over it; what they share, they share through the `SiteBuild` of the project, never through
+MkDocs' configuration.
+
+How a plan page is made:
+
+1. `SiteBuild.begin` loads and checks every plan (`planbook.portfolio`), and the hooks fail a strict
+   build with check's own lines (`errors`) before MkDocs reads a page.
+2. MkDocs reads each plan page's source from the hooks: the constant `PLAN_PAGE_SOURCE`, which holds no
+   text from the plan. Its front matter asks mkdocs-macros to render it, and its body calls one macro.
+3. mkdocs-macros renders `{{ plan_page() }}`: the macro asks `plan_markdown`, which renders the plan
+   through the engine's sandboxed template. Jinja inserts the macro's result as text and never
+   compiles it, so no plan text is ever parsed as a template.
+4. `finish_html` cleans the page's HTML (`planbook.html_policy`) and puts back the HTML held aside.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from planbook.check import CheckResult
+from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
+from planbook.history import blob_id, plan_histories
+from planbook.html_policy import clean_plan_html
+from planbook.model import GitFacts
+from planbook.paths import PROJECTS_DIR
+from planbook.portfolio import Portfolio, load_portfolio
+from planbook.render import RenderContext, render_plan
+from planbook.site import portfolio_view
+from planbook.trusted_html import TrustedHtml
+
+#: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
+PLAN_PAGE_SOURCE = "---\nrender_macros: true\n---\n\n{{ plan_page() }}\n"
+HISTORY_LIMIT = 5  # commits in a plan page's history table
+
+
+@dataclasses.dataclass
+class PlanPage:
+    """One plan's page: what the build knows of the plan before MkDocs renders the page."""
+
+    plan_id: str
+    source: Path  # the plan file, projects/<ID>.md
+    result: CheckResult
+    git: GitFacts | None
+    history: list[dict[str, str]]
+    download: str = ""  # the exported plan's address, relative to the page, once the hooks name it
+
+
+class SiteBuild:
+    """The plans of one project, checked, and the pages of one build of its site."""
+
+    #: The build under way for each project (by its root): the hooks begin it, the macros find it.
+    _current: dict[Path, SiteBuild] = {}
+
+    def __init__(self, root: Path, portfolio: Portfolio) -> None:
+        self.root = root
+        self.portfolio = portfolio
+        self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
+        self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
+        self._exports: PendingExports | None = None
+
+    @classmethod
+    def begin(cls, root: Path) -> SiteBuild:
+        """A new build of the project at `root`: its plans loaded (reusing those unchanged since the last
+        build, as `mkdocs serve` rebuilds on every edit) and checked."""
+        root = Path(root).absolute()
+        build = cls(root, load_portfolio(root / PROJECTS_DIR))
+        cls._current[root] = build
+        return build
+
+    @classmethod
+    def under_way(cls) -> list[SiteBuild]:
+        return list(cls._current.values())
+
+    @classmethod
+    def current(cls, root: Path) -> SiteBuild:
+        """The build the hooks began for the project at `root`; one is begun when there is none (the
+        macros of a site whose hooks are not installed)."""
+        return cls._current.get(Path(root).absolute()) or cls.begin(root)
+
+    # -- the plans ---------------------------------------------------------------------------
+
+    def findings(self) -> tuple[list[str], list[str]]:
+        """(errors, warnings) of every plan, as check's lines with paths relative to the project."""
+        errors: list[str] = []
+        warnings: list[str] = []
+        for path, result in zip(self.portfolio.files, self.portfolio.results):
+            shown = f"{PROJECTS_DIR}/{path.name}"  # relative to the repository, whatever the cwd
+            for finding in result.findings:
+                # one line each, whatever the file's name holds: a log line a plan cannot forge
+                line = str(dataclasses.replace(finding, path=shown))
+                (errors if finding.severity == "error" else warnings).append(line)
+        return errors, warnings
+
+    @property
+    def failing(self) -> int:
+        return sum(not result.ok for result in self.portfolio.results)
+
+    def plan_pages(self) -> list[PlanPage]:
+        """A page for every plan, with its last commits; call once the plans pass."""
+        histories = plan_histories(self.portfolio.files, limit=HISTORY_LIMIT, known=self._current_facts())
+        self.pages = {}
+        for path, result in zip(self.portfolio.files, self.portfolio.results):
+            rows = [row.as_dict() for row in histories.get(path.resolve(), [])]
+            page = PlanPage(path.stem, path, result, self.portfolio.facts.get(path), rows)
+            self.pages[f"{PROJECTS_DIR}/{path.stem}.md"] = page
+        return list(self.pages.values())
+
+    def _current_facts(self) -> dict[str, tuple[str | None, int | None, int | None]]:
+        """Status, confidence and completeness of each plan as it is now, by git blob id: a plan's newest
+        commit mostly holds the same text, which need not be loaded again for its history."""
+        known = {}
+        for path, result in zip(self.portfolio.files, self.portfolio.results):
+            data = result.plan.data if result.plan is not None else {}
+            status, confidence = data.get("status"), data.get("confidence")
+            try:
+                key = blob_id(path.read_bytes())
+            except OSError:
+                continue
+            known[key] = (
+                status if isinstance(status, str) else None,
+                confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None,
+                result.completeness,
+            )
+        return known
+
+    # -- the pages ---------------------------------------------------------------------------
+
+    def is_plan_page(self, uri: str) -> bool:
+        return uri in self.pages
+
+    def plan_markdown(self, uri: str, *, edit_url: str | None) -> str:
+        """The Markdown of the plan page at `uri`, through the engine's template; its own HTML (badges,
+        progress, the download link) held aside until `finish_html`."""
+        page = self.pages[uri]
+        assert page.result.plan is not None  # the build let no plan through that did not load
+        held = self._held.setdefault(uri, TrustedHtml())
+        context = RenderContext(
+            git=page.git,
+            edit_url=edit_url,
+            history=page.history,
+            downloads=[("HTML", page.download)] if page.download else [],
+            trusted_html=held,
+        )
+        return render_plan(page.result.plan, flavor="site", context=context)
+
+    def hold(self, uri: str, html: str) -> str:
+        """The marker that stands for `html` in the Markdown of the page at `uri`: Python-Markdown reads a
+        word, not a thousand rows of table, and the page's HTML gets the table back in `finish_html`."""
+        return self._held.setdefault(uri, TrustedHtml()).hold(html)
+
+    def finish_html(self, uri: str, html: str) -> str:
+        """The page's HTML as it is published: a plan page's cleaned, and every held block put back."""
+        if self.is_plan_page(uri):
+            html = clean_plan_html(html)
+        held = self._held.pop(uri, None)
+        return held.restore(html) if held is not None else html
+
+    # -- the home page -----------------------------------------------------------------------
+
+    def portfolio_table(self, uri: str, url_for: Callable[[str], str]) -> str:
+        return self.hold(uri, portfolio_view.portfolio_table_html(self.portfolio, url_for))
+
+    def portfolio_charts(self, uri: str, limit: int = portfolio_view.TIMELINE_LIMIT) -> str:
+        return self.hold(uri, portfolio_view.portfolio_charts_html(self.portfolio, limit))
+
+    # -- the downloads -----------------------------------------------------------------------
+
+    def start_exports(self, targets: dict[str, Path]) -> None:
+        """Write each plan's HTML export to `targets[uri]` (plans changed since their export was written
+        only), in worker processes while MkDocs renders the pages."""
+        exports = []
+        for uri, target in targets.items():
+            page = self.pages[uri]
+            if _stale(target, page.source):
+                exports.append(HtmlExport(page.source, RenderContext(git=page.git), target))
+        self._exports = start_html_exports(exports)
+
+    def wait_for_exports(self, *, quietly: bool = False) -> None:
+        """Wait for the exports; `quietly` when the build failed anyway, whose own error is the one to say."""
+        pending, self._exports = self._exports, None
+        if pending is None:
+            return
+        try:
+            pending.wait()
+        except Exception:
+            if not quietly:
+                raise
+
+
+def _stale(target: Path, source: Path) -> bool:
+    """Whether the export at `target` is missing or older than its plan (a clean build empties the site first)."""
+    try:
+        return target.stat().st_mtime_ns < source.stat().st_mtime_ns
+    except OSError:
+        return True

@@ -1,0 +1,251 @@
+"""The portfolio on the site's home page: the table of every plan (sortable and filterable by
+docs/assets/javascripts/portfolio.js), the chart of statuses and the timeline, as HTML.
+
+Every plan value reaches the HTML through the templates in planbook/templates/site/, rendered by a
+sandboxed Jinja environment that escapes every value (autoescape); mkdocs-macros' own Jinja escapes
+nothing and never sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from planbook import schema
+from planbook.model import STATUS_LABELS, TYPE_LABELS, ScheduledPhase, phase_schedule
+from planbook.portfolio import Portfolio, PortfolioRow
+
+TIMELINE_LIMIT = 60  # rows in the timeline chart; the table lists every plan
+
+# -- what a rebuild keeps ----------------------------------------------------------------------
+# `mkdocs serve` rebuilds the home page on every edit, and the engine's modules outlive a rebuild
+# (MkDocs loads the hooks and mkdocs-macros its module afresh, not these). A plan's table row and its
+# phase schedule are kept here under its file's stamp, so a rebuild renders only the changed plans'.
+
+#: (path, file stamp, last commit date, page address, template stamp) → the row's HTML.
+ROW_HTML_CACHE: dict[tuple[Any, ...], Markup] = {}
+#: (path, file stamp) → the plan's phase schedule.
+SCHEDULE_CACHE: dict[tuple[Any, ...], list[ScheduledPhase]] = {}
+
+
+def _templates_dir() -> Path:
+    return Path(str(resources.files("planbook").joinpath("templates/site")))
+
+
+@functools.cache
+def _templates() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(_templates_dir()),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    """A template as one raw HTML block: no blank line or indentation that Markdown could read as
+    the end of the block or as code."""
+    html = _templates().get_template(name).render(**context)
+    return "\n".join(line.strip() for line in html.splitlines() if line.strip())
+
+
+def portfolio_table_html(folio: Portfolio, url_for: Callable[[str], str]) -> str:
+    """Every plan: sortable, filterable by status, type and client."""
+    view = table_view(folio.rows, url_for)
+    return render("portfolio_table.html", row_html=row_html(folio, view["rows"]), **view)
+
+
+def portfolio_charts_html(folio: Portfolio, limit: int = TIMELINE_LIMIT) -> str:
+    """How many plans stand at each status, and the plans that have a start date on a timeline."""
+    timeline = timeline_view(folio.rows, limit, schedule_of=schedules(folio))
+    return render("charts.html", status=status_view(folio.rows), timeline=timeline)
+
+
+def row_html(folio: Portfolio, items: list[dict[str, Any]]) -> list[Markup]:
+    """Each table row's HTML (portfolio_row.html, autoescaped), reused while the plan, its last
+    commit, its address and the template stay the same."""
+    template = _template_stamp("portfolio_row.html")
+    stamps = folio.stamp if len(folio.stamp) == len(items) else [None] * len(items)
+    fresh, out = {}, []
+    for stamp, item in zip(stamps, items):
+        row = item["row"]
+        key = (row.path, stamp, row.last_updated, item["url"], template)
+        html = ROW_HTML_CACHE.get(key) if stamp is not None else None
+        if html is None:
+            html = Markup(render("portfolio_row.html", item=item))
+        fresh[key] = html
+        out.append(html)
+    ROW_HTML_CACHE.clear()  # only the rows of this build: a deleted or edited plan's old row goes
+    ROW_HTML_CACHE.update(fresh)
+    return out
+
+
+def schedules(folio: Portfolio) -> Callable[[PortfolioRow], list[ScheduledPhase]]:
+    """`phase_schedule` of each plan, reused while its file stays the same."""
+    stamp_of = (
+        dict(zip((str(path) for path in folio.files), folio.stamp)) if len(folio.stamp) == len(folio.files) else {}
+    )
+
+    def schedule_of(row: PortfolioRow) -> list[ScheduledPhase]:
+        plan = row.result.plan
+        if plan is None:
+            return []
+        key = (row.path, stamp_of.get(row.path))
+        if key[1] is None:
+            return phase_schedule(plan.data)
+        if key not in SCHEDULE_CACHE:
+            SCHEDULE_CACHE[key] = phase_schedule(plan.data)
+        return SCHEDULE_CACHE[key]
+
+    return schedule_of
+
+
+def _template_stamp(name: str) -> tuple[int, int]:
+    stat = _templates_dir().joinpath(name).stat()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def status_order(status: str) -> int:
+    return schema.STATUSES.index(status) if status in schema.STATUSES else len(schema.STATUSES)
+
+
+def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[str, Any]:
+    def choices(values: list[str], label: Callable[[str], str]) -> list[dict[str, Any]]:
+        counts: dict[str, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        return [{"value": v, "label": label(v), "count": counts[v]} for v in counts]
+
+    statuses = sorted(
+        choices([r.status for r in rows], lambda s: STATUS_LABELS.get(s, s)), key=lambda c: status_order(c["value"])
+    )
+    types = choices([t for r in rows for t in r.types], lambda t: TYPE_LABELS.get(t, t))
+    types.sort(key=lambda c: schema.INTEGRATION_TYPES.index(c["value"]))
+    clients = sorted(choices([r.client for r in rows], str), key=lambda c: str(c["label"]).casefold())
+    return {
+        "rows": [
+            {
+                "row": row,
+                "url": url_for(row.id),
+                "status_label": STATUS_LABELS.get(row.status, row.status),
+                "status_order": status_order(row.status),
+                "type_labels": [TYPE_LABELS.get(t, t) for t in row.types],
+            }
+            for row in rows
+        ],
+        "statuses": statuses,
+        "types": types,
+        "clients": clients,
+    }
+
+
+def status_view(rows: list[PortfolioRow]) -> dict[str, Any]:
+    counts = {status: 0 for status in schema.STATUSES}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    bars = [{"status": s, "label": STATUS_LABELS.get(s, s), "count": n} for s, n in counts.items() if n]
+    return {"bars": bars, "total": len(rows), "most": max((n for n in counts.values() if n), default=1)}
+
+
+class TimelineBar(NamedTuple):
+    row: PortfolioRow
+    start: dt.date
+    end: dt.date
+    phases: list[tuple[str, dt.date, dt.date]]  # title, start, end
+
+
+def timeline_view(
+    rows: list[PortfolioRow], limit: int, *, schedule_of: Callable[[PortfolioRow], list[ScheduledPhase]] | None = None
+) -> dict[str, Any]:
+    """Bars for the plans with a start date: the `limit` that start last, in start order. Each bar
+    is split into the plan's phases; the axis is marked at the start of each month."""
+    bars = []
+    for row in rows:
+        plan = row.result.plan
+        if plan is None or not row.start_date:
+            schedule = []
+        else:
+            schedule = schedule_of(row) if schedule_of is not None else phase_schedule(plan.data)
+        if not schedule or schedule[0].start is None:
+            continue
+        phases = [(p.title, p.start, p.end) for p in schedule if p.start is not None and p.end is not None]
+        bars.append(TimelineBar(row, phases[0][1], phases[-1][2], phases))
+    dated = len(bars)
+    bars.sort(key=lambda b: (b.start, b.row.id))
+    bars = bars[-limit:] if limit > 0 else []
+    left, width, row_height, top = 130, 640, 22, 24
+    if not bars:
+        return {
+            "bars": [],
+            "dated": dated,
+            "ticks": [],
+            "height": 0,
+            "left": left,
+            "right": left + width,
+            "row_height": row_height,
+        }
+
+    first = min(b.start for b in bars).replace(day=1)
+    last = max(b.end for b in bars)
+    end = _next_month(last) if last != last.replace(day=1) else last
+    span = max((end - first).days, 1)
+
+    def x(day: dt.date) -> float:
+        return round(left + width * (day - first).days / span, 1)
+
+    months, tick = [], first
+    while tick <= end:
+        months.append(tick)
+        tick = _next_month(tick)
+    step = max(1, (len(months) + 11) // 12)  # at most about 12 labels
+    ticks = [
+        {
+            "x": x(m),
+            "label": m.strftime("%b %Y") if m.month == 1 or i == 0 else m.strftime("%b"),
+            "labelled": i % step == 0,
+        }
+        for i, m in enumerate(months)
+    ]
+    drawn = []
+    for index, bar in enumerate(bars):
+        drawn.append(
+            {
+                "row": bar.row,
+                "y": top + index * row_height,
+                "start": bar.start.isoformat(),
+                "end": bar.end.isoformat(),
+                "segments": [
+                    {
+                        "title": title,
+                        "x": x(s),
+                        "width": max(round(x(e) - x(s), 1), 1.0),
+                        "n": n,
+                        "start": s.isoformat(),
+                        "end": e.isoformat(),
+                    }
+                    for n, (title, s, e) in enumerate(bar.phases, start=1)
+                ],
+            }
+        )
+    return {
+        "bars": drawn,
+        "dated": dated,
+        "ticks": ticks,
+        "height": top + len(bars) * row_height + 8,
+        "left": left,
+        "right": left + width,
+        "row_height": row_height,
+    }
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)

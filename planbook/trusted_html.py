@@ -1,0 +1,29 @@
+"""HTML that planbook writes itself, kept out of Markdown and of the cleaner, and put back after them."""
+
+from __future__ import annotations
+
+import secrets
+
+
+class TrustedHtml:
+    """HTML the renderer writes itself, held out of Markdown and the cleaner and put back after them.
+
+    The template's badges, progress bars and download links carry our `pb-` classes; cleaning them
+    would mean allowing those classes to every plan. Instead each block stands in the Markdown as a
+    marker word holding a random token of this render, which no plan text can know, and `restore`
+    swaps the markers for the HTML once the page is clean.
+    """
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(8)
+        self.blocks: dict[str, str] = {}
+
+    def hold(self, markup: str) -> str:
+        marker = f"pbtrusted{self.token}x{len(self.blocks)}"
+        self.blocks[marker] = markup
+        return marker
+
+    def restore(self, cleaned: str) -> str:
+        for marker, markup in self.blocks.items():
+            cleaned = cleaned.replace(f"<p>{marker}</p>", markup).replace(marker, markup)
+        return cleaned

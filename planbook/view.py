@@ -1,0 +1,86 @@
+"""The plan as the template sees it (`PlanView`): its values, or the template's own placeholder where a
+value is missing, and the model's answers (tasks, progress, labels) in the template's terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planbook import escape, schema
+from planbook.escape import Markdown
+from planbook.model import TYPE_LABELS, integration_label, progress_of, status_label, task_label
+from planbook.model.tasks import mapping_at, plan_types
+
+
+class PlanView:
+    """Read-only: the sandboxed template calls its methods, never changes the plan."""
+
+    def __init__(self, data: dict[str, Any], plan_id: str) -> None:
+        self._data = data
+        self.id = plan_id
+
+    def __getattr__(self, name: str) -> Any:
+        return self.value(name)
+
+    def value(self, *path: str | int) -> Any:
+        node: Any = self._data
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                field = schema.field_for(tuple(path))
+                name = field.placeholder if field and field.placeholder else ".".join(map(str, path)).upper()
+                return f"[{name}]"
+        return "" if node is None else node
+
+    def items(self, *path: str) -> list[Any]:
+        value = self.value(*path)
+        if isinstance(value, list):
+            return value
+        return [] if value in ("", None) else [value]
+
+    @property
+    def types(self) -> list[str]:
+        return plan_types(self._data)
+
+    @property
+    def integration_type(self) -> str:
+        return integration_label(self._data)
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self._data.get("status"))
+
+    @property
+    def has_internal(self) -> bool:
+        facts = self._data.get("internal")
+        return isinstance(facts, dict) and any(str(value).strip() for value in facts.values() if value is not None)
+
+    @property
+    def has_migration(self) -> bool:
+        return isinstance(self._data.get("migration"), dict)
+
+    def tasks(self, *container: str, group: str | None = None) -> list[dict[str, Any]]:
+        """The tasks of a checklist in template order; `group` picks one integration type's block."""
+        states = mapping_at(self._data, *container)
+        rows = []
+        for key, spec in schema.task_specs(container).items():
+            if spec.get("x-requires-type") != group:
+                continue
+            rows.append(
+                {"key": key, "done": states.get(key) is True, "label": Markdown(task_label(self._data, container, key))}
+            )
+        return rows
+
+    def progress(self, *container: str) -> tuple[int, int]:
+        return progress_of(self._data, container)
+
+    def type_label(self, kind: str) -> str:
+        return TYPE_LABELS.get(kind, kind)
+
+    def reference(self, name: str, suffix: str) -> Markdown:
+        given = mapping_at(self._data, "references").get(name)
+        if isinstance(given, str) and given.strip():
+            return escape.link(given, given) if escape.safe_url(given) and "://" in given else escape.code(given)
+        return escape.code(f"{self.id}-{suffix}")
