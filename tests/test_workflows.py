@@ -47,7 +47,8 @@ def test_there_is_a_pull_request_and_a_deploy_workflow():
 def test_workflows_match_githubs_workflow_schema():
     result = subprocess.run(
         [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, all_workflows())],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok -- validation done" in result.stdout
@@ -57,7 +58,9 @@ def test_workflows_match_githubs_workflow_schema():
 def test_zizmor_finds_nothing(persona):
     result = subprocess.run(
         [str(BIN / "zizmor"), "--offline", "--no-progress", "--persona", persona, str(WORKFLOWS)],
-        capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings to report" in result.stdout
@@ -74,7 +77,9 @@ def test_actions_are_pinned_by_full_commit_hash_with_their_tag(path):
         match = _USES.match(line)
         assert match, line
         assert re.fullmatch(r"[0-9a-f]{40}", match["ref"]), f"{line.strip()}: pin the full commit hash"
-        assert match["comment"] and re.fullmatch(r"\s+# v\d+\.\d+\.\d+", match["comment"]), f"{line.strip()}: add the tag, `# vX.Y.Z`"
+        assert match["comment"] and re.fullmatch(r"\s+# v\d+\.\d+\.\d+", match["comment"]), (
+            f"{line.strip()}: add the tag, `# vX.Y.Z`"
+        )
 
 
 @pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
@@ -88,8 +93,12 @@ def test_least_privilege_and_fork_safety(path):
         writes = {scope for scope, level in job["permissions"].items() if level == "write"}
         assert writes <= {"pages", "id-token"}, f"job {name} writes {writes}"
         if writes:
-            assert job.get("environment", {}).get("name") == "github-pages", f"job {name} writes outside the Pages environment"
-            assert not any(step.get("run") for step in job["steps"]), f"job {name} holds a write token: it runs no commands"
+            assert job.get("environment", {}).get("name") == "github-pages", (
+                f"job {name} writes outside the Pages environment"
+            )
+            assert not any(step.get("run") for step in job["steps"]), (
+                f"job {name} holds a write token: it runs no commands"
+            )
 
 
 @pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
@@ -118,7 +127,9 @@ def test_the_pull_request_workflow_runs_every_gate():
     assert ".venv/bin/planbook check --format github" in commands
     assert re.search(r'planbook diff --format markdown .* >> "\$GITHUB_STEP_SUMMARY"', commands)
     assert "make test" in commands
-    assert re.search(r"mkdocs build --strict(?!.*-q)", commands) and not re.search(r"mkdocs build.*(\s-q|--quiet)", commands)
+    assert re.search(r"mkdocs build --strict(?!.*-q)", commands) and not re.search(
+        r"mkdocs build.*(\s-q|--quiet)", commands
+    )
     data = workflow(PULL_REQUEST)
     assert "pull_request" in data["on"]
     job = data["jobs"]["check"]
@@ -146,6 +157,7 @@ COVERED_ELSEWHERE = {
     ".venv/bin/pre-commit run --all-files": "tests/test_precommit.py::test_pre_commit_run_all_files_passes_on_the_repository",
     "make test": "this test suite",
     ".venv/bin/mkdocs build --strict": "the site's build tests",
+    ".venv/bin/properdocs build --strict": "tests/site/test_the_site_adapters.py::test_the_site_builds_unchanged_on_properdocs",
 }
 
 
@@ -168,7 +180,9 @@ def pull_request(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     git_repo.git("checkout", "-q", "-b", "pull-request")
     text = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
     git_repo.write("projects/NORTHWIND-001.md", text.replace("confidence: 80", "confidence: 85"))
-    draft = text.replace('id: "NORTHWIND-001"', 'id: "ACME-042"').replace('lead: "Priya Raman"', 'lead: "[LEAD_ENGINEER]"', 1)
+    draft = text.replace('id: "NORTHWIND-001"', 'id: "ACME-042"').replace(
+        'lead: "Priya Raman"', 'lead: "[LEAD_ENGINEER]"', 1
+    )
     git_repo.write("projects/ACME-042.md", draft)
     git_repo.commit("Northwind more confident; ACME started")
     (git_repo.path / ".venv").symlink_to(ROOT / ".venv")
@@ -179,7 +193,11 @@ def test_the_pull_request_workflows_plan_commands_run_here(pull_request, tmp_pat
     job = workflow(PULL_REQUEST)["jobs"]["check"]
     context = {"github.base_ref": "main"}
     summary = tmp_path / "summary.md"
-    env = {**os.environ, **{k: expand(str(v), context) for k, v in job["env"].items()}, "GITHUB_STEP_SUMMARY": str(summary)}
+    env = {
+        **os.environ,
+        **{k: expand(str(v), context) for k, v in job["env"].items()},
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
     env.pop("GITHUB_ACTIONS", None)
     results = {}
     for step in job["steps"]:
@@ -189,15 +207,22 @@ def test_the_pull_request_workflows_plan_commands_run_here(pull_request, tmp_pat
         first = script.strip().splitlines()[0]
         if any(first.startswith(prefix) or f"\n{prefix}" in script for prefix in COVERED_ELSEWHERE):
             continue
-        assert first.startswith(".venv/bin/planbook "), f"step {step['name']!r} is neither run here nor in COVERED_ELSEWHERE"
-        done = subprocess.run(["bash", "-e", "-c", script], cwd=pull_request.path, env=env, capture_output=True, text=True)
+        assert first.startswith(".venv/bin/planbook "), (
+            f"step {step['name']!r} is neither run here nor in COVERED_ELSEWHERE"
+        )
+        done = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=pull_request.path, env=env, capture_output=True, text=True
+        )
         results[step["name"]] = done
     assert len(results) == 2
 
     check = results["Check the plans (findings as annotations)"]
     assert check.returncode == 1  # the step fails the job, and the annotations mark the lines
     line, column = position(pull_request.path / "projects" / "ACME-042.md", "[LEAD_ENGINEER]")
-    assert f"::error file=projects/ACME-042.md,line={line},col={column},title=PB201 placeholder::placeholder [LEAD_ENGINEER] is left unfilled" in check.stdout
+    assert (
+        f"::error file=projects/ACME-042.md,line={line},col={column},title=PB201 placeholder::placeholder [LEAD_ENGINEER] is left unfilled"
+        in check.stdout
+    )
 
     diff = results["Plan changes into the job summary"]
     assert diff.returncode == 0, diff.stderr
