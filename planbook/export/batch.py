@@ -15,6 +15,9 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from planbook.export.to_html import export_html
+from planbook.files import write_atomic
+from planbook.loader import Plan, load_plan
 from planbook.render import RenderContext
 
 #: Below this many exports, worker processes cost more than they save.
@@ -68,10 +71,6 @@ def start_html_exports(exports: Sequence[HtmlExport], *, workers: int | None = N
 
 
 def write_html_exports(exports: Sequence[HtmlExport]) -> None:
-    from planbook.export.to_html import export_html
-    from planbook.files import write_atomic
-    from planbook.loader import Plan, load_plan
-
     for export in exports:
         plan = load_plan(export.source)
         if not isinstance(plan, Plan):  # the build checked every plan; one changed under our feet
