@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from planbook import internal, placeholders, schema
+from planbook import internal, placeholders, schema, visible
 from planbook import paths as paths_module
 from planbook.dates import describe_date_rule
 from planbook.escape import one_line
@@ -52,13 +52,12 @@ PARALLEL_THRESHOLD = 200
 
 
 def check_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[CheckResult]:
-    """Check every file, in order. Many files are checked by one worker process per core; their
-    results come back without the loaded plan (`plan` is None), which is all a report needs."""
-    from planbook.loader import load_plan
-
+    """Check every file, in order. Many files are checked by one worker process per core. Results
+    come back without the loaded plan (`plan` is None), which is all a report needs: memory stays
+    that of one plan at a time, however many there are."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        results = [check_result(load_plan(path)) for path in paths]
+        results = _check_chunk(list(paths))
     else:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -87,9 +86,11 @@ def with_collisions(paths: Sequence[Path], results: list[CheckResult]) -> list[C
 def _check_chunk(paths: list[Path]) -> list[CheckResult]:
     from planbook.loader import load_plan
 
-    results = [check_result(load_plan(path)) for path in paths]
-    for result in results:
+    results = []
+    for path in paths:
+        result = check_result(load_plan(path))
         result.plan = None
+        results.append(result)
     return results
 
 
@@ -115,7 +116,7 @@ def check_plan(plan: Plan) -> CheckResult:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
     if "](" in plan.notes or "]:" in plan.notes:
         findings += _relative_link_findings(plan)
-    if len(plan.notes) > MAX_NOTES_CHARS // 8 or plan.notes.count("[") > MAX_NOTES_BRACKETS:
+    if len(plan.notes) > _NOTES_WORTH_MEASURING:
         findings += _notes_size_findings(plan)
     completeness = None
     if valid:
@@ -133,7 +134,7 @@ def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
     # The front matter as written holds every placeholder its values hold, unless a quoted string
     # spells one with escapes: when neither shows, no value needs a look.
     text = plan.yaml_text
-    if "\\" in text or "{{" in text or placeholders.may_hold_placeholder(text):
+    if "\\" in text or "{{" in text or not text.isascii() or placeholders.may_hold_placeholder(text):
         yield from _value_leftovers(plan)
     if plan.notes:
         leftovers = list(placeholders.find_leftovers(plan.notes))
@@ -144,39 +145,100 @@ def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
 
 
 def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
+    """Leftovers in the values, each at its place in the file: located in one pass over the front
+    matter, however many values hold one."""
+    bare_found, located = [], []
     for path, value in _walk(plan.data, ()):
         bare = placeholders.bare_placeholder(value)
         if bare is not None:
+            bare_found.append((path, bare))
+        elif isinstance(value, str) and ("[" in value or "{{" in value or not value.isascii()):
+            span = plan.spans.get(path)
+            search = span[0] if span else 0
+            for leftover in placeholders.find_leftovers(value, markdown=False):
+                index = plan.yaml_text.find(leftover.token, search, span[1]) if span else -1
+                search = index + len(leftover.token) if index >= 0 else search
+                located.append((index, path, leftover))
+    for path, bare in bare_found:
+        line, column = plan.position(path)
+        yield path, Finding(plan.path, line, column, "PB201", f"placeholder [{bare}] is left unfilled; {placeholders.describe(bare)}")
+    found = [(index, path, leftover) for index, path, leftover in located if index >= 0]
+    found.sort(key=lambda item: item[0])
+    places = positions_of(plan.yaml_text, [index for index, _, _ in found], plan.yaml_first_line)
+    for (_, path, leftover), (line, column) in zip(found, places):
+        yield path, _leftover_finding(plan.path, line, column, leftover, private=schema.is_internal(path))
+    for index, path, leftover in located:
+        if index < 0:  # written with escapes: at the value itself
             line, column = plan.position(path)
-            yield path, Finding(
-                plan.path, line, column, "PB201",
-                f"placeholder [{bare}] is left unfilled; {placeholders.describe(bare)}",
-            )
-        elif isinstance(value, str):
-            leftovers = list(placeholders.find_leftovers(value))
-            private = schema.is_internal(path)
-            for leftover, (line, column) in zip(leftovers, plan.locate_all(path, [leftover.token for leftover in leftovers])):
-                yield path, _leftover_finding(plan.path, line, column, leftover, private=private)
+            yield path, _leftover_finding(plan.path, line, column, leftover, private=schema.is_internal(path))
 
 
-#: Python-Markdown's time grows with the square of a paragraph's unclosed `[` and some escapes
-#: (its issue 798): 2,000 `[` take about 0.4 s, 8,000 take 6 s. These bounds keep a plan page's build
-#: under about a second whatever the notes hold.
+#: Python-Markdown's time grows with the square of some shapes of text, and its recursion with the depth of
+#: nesting (its issue 798 and the reviews in SECURITY.md): 2,000 `[` in one paragraph take 0.4 s and 8,000
+#: take 6 s; 4,000 headings 1.2 s; 500 nested lists or `<div markdown>` blocks raise RecursionError. These
+#: bounds keep a plan page's build under about a second whatever the notes hold (test_resource_limits.py).
 MAX_NOTES_CHARS = 64 * 1024
 MAX_NOTES_BRACKETS = 2_000
+MAX_PARAGRAPH_COST = 4_000_000  # `[` in a paragraph, times its length: the quadratic term of links
+MAX_HTML_COST = 40_000_000  # `<` in the notes, times their length: raw HTML is looked for across paragraphs
+MAX_HEADINGS = 300
+MAX_NESTING = 20  # list and quote markers, and four-space indents, at the start of a line
+MAX_MARKDOWN_HTML = 50  # HTML blocks whose content is Markdown (`<div markdown>`), which nest
+MAX_EMPHASIS_RUN = 32  # `*` or `_` in a row
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$", re.M)
+_NESTING = re.compile(r"^((?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?=[ \t]|$))+)", re.M)
+_MARKDOWN_HTML = re.compile(r"<[A-Za-z][^<>\n]*\smarkdown\b", re.I)  # `[^<` keeps it linear on `<a <a <a …`
+_EMPHASIS_RUN = re.compile(r"[*_]{%d,}" % (MAX_EMPHASIS_RUN + 1))
+_PARAGRAPH = re.compile(r"(?:[^\n]+\n?)+")
+_WHOLE_TAG = re.compile(r"<[/!]?[A-Za-z][^<>\n]*>")
+_TAG_START = re.compile(r"<[/!?A-Za-z]")
+
+
+# Notes shorter than this are too short to nest, repeat or multiply deep enough to matter.
+_NOTES_WORTH_MEASURING = 100
 
 
 def _notes_size_findings(plan: Plan) -> Iterator[Finding]:
+    """PB109 where the notes would take Markdown too long, or too deep: each bound says what to change."""
+    def finding(offset: int, message: str) -> Finding:
+        line, column = next(positions_of(plan.notes, [offset], plan.notes_line))
+        return Finding(plan.path, line, column, "PB109", message)
+
     if len(plan.notes) > MAX_NOTES_CHARS:
-        yield Finding(plan.path, plan.notes_line, 1, "PB109",
-                      f"the notes are {len(plan.notes):,} characters; at most {MAX_NOTES_CHARS:,} build in bounded time: "
-                      "move long material to a linked document")
+        yield finding(0, f"the notes are {len(plan.notes):,} characters; at most {MAX_NOTES_CHARS:,} build in bounded time: "
+                         "move long material to a linked document")
         return
-    brackets = placeholders.mask_markdown(plan.notes, code_only=True).count("[")
+    scanned = placeholders.mask_markdown(plan.notes, code_only=True)
+    brackets = scanned.count("[")
     if brackets > MAX_NOTES_BRACKETS:
-        yield Finding(plan.path, plan.notes_line, 1, "PB109",
-                      f"the notes hold {brackets:,} `[` outside code; at most {MAX_NOTES_BRACKETS:,} build in bounded time: "
-                      "put bracket-heavy text in a code block")
+        yield finding(0, f"the notes hold {brackets:,} `[` outside code; at most {MAX_NOTES_BRACKETS:,} build in bounded time: "
+                         "put bracket-heavy text in a code block")
+    else:
+        for paragraph in _PARAGRAPH.finditer(scanned):
+            text = paragraph.group()
+            if text.count("[") * len(text) > MAX_PARAGRAPH_COST:
+                yield finding(paragraph.start(), f"this paragraph of {len(text):,} characters holds {text.count('['):,} `[`; "
+                                                 "Markdown's time grows with their product: split it, or put it in a code block")
+                break
+    angles = len(_TAG_START.findall(_WHOLE_TAG.sub("", scanned)))  # a tag closed on its line costs nothing much
+    if angles * len(scanned) > MAX_HTML_COST:
+        yield finding(0, f"the notes hold {angles:,} `<` that open no tag closed on its line, in {len(scanned):,} "
+                         "characters; Markdown's time grows with their product: write `&lt;`, or put them in a code block")
+    headings = sum(1 for _ in _HEADING.finditer(scanned))
+    if headings > MAX_HEADINGS:
+        yield finding(0, f"the notes hold {headings:,} headings; at most {MAX_HEADINGS} build in bounded time")
+    for match in _NESTING.finditer(scanned):
+        depth = len(re.findall(r"[-*+>]|\d{1,9}[.)]", match.group(1))) + match.group(1).expandtabs(4).count("    ")
+        if depth > MAX_NESTING:
+            yield finding(match.start(), f"lists or quotes nested {depth} deep; at most {MAX_NESTING} levels build")
+            break
+    blocks = len(_MARKDOWN_HTML.findall(scanned))
+    if blocks > MAX_MARKDOWN_HTML:
+        yield finding(0, f"the notes hold {blocks} HTML blocks with Markdown inside; at most {MAX_MARKDOWN_HTML} build")
+    run = _EMPHASIS_RUN.search(scanned)
+    if run is not None:
+        yield finding(run.start(), f"{len(run.group()):,} `{run.group()[0]}` in a row; at most {MAX_EMPHASIS_RUN} build: "
+                                   "put the text in a code block")
 
 
 # The target of an inline link or image, `[text](target)`, or of a reference definition, `[ref]: target`.
@@ -237,7 +299,7 @@ def _leftover_finding(path: str, line: int, column: int, leftover: placeholders.
     elif private:
         message = "a placeholder is left unfilled in internal content; fill it in"
     else:
-        message = f"placeholder {one_line(leftover.token)} is left unfilled; {placeholders.describe(leftover.name)}"
+        message = f"placeholder {one_line(leftover.token)} is left unfilled; {placeholders.describe(leftover.name or leftover.token[1:-1])}"
     return Finding(path, line, column, leftover.code, message)
 
 
@@ -449,28 +511,27 @@ def is_empty(value: Any) -> bool:
         return True
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > 5 and text.isascii() and text[0].isalnum() and text[:3].lower() not in _STAND_IN_STARTS:
-            return False  # the common case, decided without normalizing
+        if len(text) > 12 and text.isascii() and text[0] != "[":
+            return False  # the common case, decided without normalizing: no stand-in is this long
         return _is_stand_in(text) or placeholders.is_placeholder(text)
     return placeholders.is_placeholder(value)
 
 
 _STAND_INS = frozenset({"tbd", "tba", "tbc", "todo", "tk", "xxx", "fixme"})
-_STAND_IN_STARTS = frozenset(word[:3] for word in _STAND_INS)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _BRACKETED_NAME = re.compile(r"\[[A-Za-z0-9_ -]+\]")
-_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 # Letters that print as nothing: Hangul fillers, the blank Braille pattern.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def _is_stand_in(text: str) -> bool:
-    text = unicodedata.normalize("NFKC", _HTML_COMMENT.sub("", text))
-    text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE and not c.isspace() and c not in _BLANK_LETTERS)
-    if _BRACKETED_NAME.fullmatch(text):
+    """Nothing but punctuation, a stand-in word (`T.B.D.`, `**TBD**`, Cyrillic `ТВD`), or a bracketed
+    name, once the text is read as people see it."""
+    seen = "".join(c for c in visible.folded(_HTML_COMMENT.sub("", text)) if not c.isspace() and c not in _BLANK_LETTERS)
+    if _BRACKETED_NAME.fullmatch(seen):
         return True
-    core = "".join(c for c in text if unicodedata.category(c)[0] in "LN")
-    return not core or (core.casefold() in _STAND_INS and len(core) == len(text.strip("[](){}.!?:;-–—…")))
+    core = "".join(c for c in seen if unicodedata.category(c)[0] in "LN")
+    return not core or core in _STAND_INS
 
 
 def content_values(data: dict[str, Any]) -> Iterator[tuple[FieldPath, dict[str, Any], Any]]:
