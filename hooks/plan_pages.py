@@ -42,6 +42,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from planbook.paths import resolved
 from planbook.check import CheckResult
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
 from planbook.history import GitFacts, blob_id, plan_histories
@@ -153,7 +154,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         file = PlanFile.generated(config, uri, abs_src_path=str(path), inclusion=InclusionLevel.NOT_IN_NAV)
         file.result = result
         file.facts = portfolio.facts.get(path)
-        file.history = [row.as_dict() for row in histories.get(path.resolve(), [])]
+        file.history = [row.as_dict() for row in histories.get(resolved(path), [])]
         # Beside the page: projects/<ID>/<ID>.html, or projects/<ID>.plan.html without directory URLs.
         page_dir = posixpath.dirname(file.dest_uri)
         file.download = f"{path.stem}.html" if file.dest_uri.endswith("/index.html") else f"{path.stem}.plan.html"

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from jinja2 import pass_context
 
+from planbook.paths import resolved
 from planbook import escape, schema
 from planbook.dates import parse_plan_date
 from planbook.escape import Markdown
@@ -65,7 +66,7 @@ def git_context(path: Path | str) -> RenderContext:
     """Version and date from the last commit that changed the plan, for a render outside the site."""
     from planbook.history import last_changes
 
-    facts = last_changes([Path(path)]).get(Path(path).resolve())
+    facts = last_changes([Path(path)]).get(resolved(path))
     if facts is None:
         return RenderContext()
     return RenderContext(version=facts.commit, last_updated=facts.date, modified=facts.modified)
@@ -179,12 +180,14 @@ def render_plan(plan: Plan, *, flavor: Flavor = "markdown", context: RenderConte
     completeness = check.completeness_of(data) if schema.is_valid(data) else None
     template = _template()
     held = context.trusted_html.hold if context.trusted_html is not None else str
+    box = context.trusted_html.internal_class if context.trusted_html is not None else "internal"
     return template.render(
         held=held,
+        box=box,
         flavor=flavor,
         site=flavor == "site",
         plan=view,
-        notes=internal_content.notes_markdown(escape.clean(plan.notes), include=show_internal, site=flavor == "site"),
+        notes=internal_content.notes_markdown(escape.clean(plan.notes), include=show_internal, site=flavor == "site", box=box),
         show_internal=show_internal,
         completeness=completeness,
         version=version_label(data, context),
@@ -267,7 +270,8 @@ class _View:
     def reference(self, name: str, suffix: str) -> Markdown:
         given = _get(self._data, "references").get(name)
         if isinstance(given, str) and given.strip():
-            return escape.link(given, given) if escape.safe_url(given) and "://" in given else escape.code(given)
+            # Only a full http(s) address is a link: a relative one has no page on the site to go to.
+            return escape.link(given, given) if escape.is_web_address(given) else escape.code(given)
         return escape.code(f"{self.id}-{suffix}")
 
 
@@ -323,11 +327,12 @@ def _trusted(value: Any) -> Markdown:
     return Markdown(str(value).rstrip("\n"))
 
 
-def _internal(value: Any, site: bool) -> Markdown:
+@pass_context
+def _internal(jinja: Any, value: Any, site: bool) -> Markdown:
     """The template's own Markdown (values escaped already), marked as internal for where it lands."""
     from planbook.internal import mark
 
-    return mark(value if isinstance(value, Markdown) else escape.block(value), site=site)
+    return mark(value if isinstance(value, Markdown) else escape.block(value), site=site, box=jinja["box"])
 
 
 def _percent(value: Any) -> Markdown:

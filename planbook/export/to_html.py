@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from planbook.export.document import Document, build_document
+from planbook.export.errors import ExportError
 from planbook.export.timeline import timeline_svg
 from planbook.html_policy import TrustedHtml, clean_plan_html
 from planbook.internal import TITLE as INTERNAL_TITLE
@@ -51,6 +52,8 @@ def markdown_to_html(text: str) -> str:
     converter = _converter()
     try:
         return converter.convert(text)
+    except RecursionError:  # the check's PB109 bounds should stop such notes first; never a traceback
+        raise ExportError("the notes nest too deeply to convert; `planbook check` names the place (PB109)") from None
     finally:
         converter.reset()
 
