@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TextIO, Sequence
 
 from planbook.escape import one_line
-from planbook.paths import PROJECTS_DIR, plan_files_in, projects_dir
+from planbook.paths import PROJECTS_DIR, plan_files_in, projects_dir, resolved
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024  # a README or a docs page `planbook placeholders` reads
+HISTORY_LIMIT = 50  # rows by default: a plan with years of commits answers at once, and --all has them all
 
 
 class UsageError(ValueError):
@@ -172,7 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="List the commits that changed a plan, newest first, following renames, with the status, "
                                               "confidence and completeness each one left it at. Exit codes: 0, or 2 for an unknown plan.")
     history.add_argument("plan", metavar="ID|PATH", help="a project ID in projects/, or a plan file")
-    history.add_argument("--limit", type=int, default=None, metavar="N", help="show only the N most recent commits")
+    shown = history.add_mutually_exclusive_group()
+    shown.add_argument("--limit", type=int, default=HISTORY_LIMIT, metavar="N",
+                       help=f"show the N most recent commits (default: {HISTORY_LIMIT})")
+    shown.add_argument("--all", dest="limit", action="store_const", const=None, help="show every commit")
     history.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="output format (default: text)")
     history.set_defaults(run=cmd_history)
 
@@ -246,7 +250,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is not a folder; plans live in a folder named {PROJECTS_DIR}/")
     if not inside_repository(target):
-        raise UsageError(f"{folder} leads out of the repository; a plan must be written inside it")
+        raise UsageError(f"{folder} leads out of the repository or nowhere (a loop of links); a plan must be written inside it")
     clash = case_collisions([target]).get(target)
     if clash:
         raise UsageError(f"{clash[0]} differs from {target.name} only by case; on macOS and Windows they are one file")
@@ -321,7 +325,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from planbook.check import check_result
+    from planbook.check import check_result, with_collisions
     from planbook.export import FORMATS, ExportError, export_plan, git_context
     from planbook.files import write_atomic
 
@@ -330,7 +334,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     path, loaded = load_named_plan(args.plan)
     if loaded is None:
         return EXIT_FINDINGS
-    result = check_result(loaded)  # the one gate: what check refuses, no client receives
+    (result,) = with_collisions([path], [check_result(loaded)])  # the one gate: what check refuses, no client receives
     if not result.ok:
         for finding in result.findings:
             print(finding, file=sys.stderr)
@@ -371,10 +375,15 @@ def export_target(output: str | None, plan: Path, suffix: str) -> Path:
     target = Path(f"{stem}{suffix}") if output is None else Path(output)
     if output is not None and (output.endswith(("/", os.sep)) or (target.is_dir() and not target.is_symlink())):
         target = target / f"{stem}{suffix}"
-    if target.exists() and os.path.samefile(target, plan):
+    try:
+        same = target.exists() and os.path.samefile(target, plan)
+    except OSError:  # a loop of links, say: the write refuses what is not a regular file
+        same = False
+    if same:
         raise UsageError(f"{target} is the plan itself; write the export somewhere else with -o")
-    if target.suffix.casefold() == ".md" and target.absolute().parent.resolve() == plan.absolute().parent.resolve():
-        raise UsageError(f"{target} would sit among the plans and be read as one; write the export somewhere else with -o")
+    folder = resolved(target.absolute().parent)
+    if target.suffix.casefold() == ".md" and (folder == resolved(plan.absolute().parent) or folder.name.casefold() == PROJECTS_DIR):
+        raise UsageError(f"{target} would sit among plans and be read as one; write the export somewhere else with -o")
     return target
 
 
@@ -397,10 +406,12 @@ def cmd_history(args: argparse.Namespace) -> int:
     from planbook.escape import cell, code
     from planbook.history import plan_history
 
-    if args.limit is not None and args.limit < 1:
-        raise UsageError("--limit must be 1 or more")
+    if args.limit is not None and not 1 <= args.limit <= 1_000_000:
+        raise UsageError("--limit must be from 1 to 1,000,000; --all shows every commit")
     path = resolve_plan(args.plan)
-    rows = plan_history(path, limit=args.limit)
+    rows = plan_history(path, limit=None if args.limit is None else args.limit + 1)  # one more: are there older ones?
+    older = args.limit is not None and len(rows) > args.limit
+    rows = rows[: args.limit]
     if args.format == "json":
         # ASCII: a program reads \uXXXX as well, and no raw control or bidi character reaches a terminal
         json.dump([dataclasses.asdict(row) for row in rows], sys.stdout, indent=2, ensure_ascii=True)
@@ -420,6 +431,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     widths = [max(len(h), *(len(values[i]) for values in table)) for i, h in enumerate(headings)]
     for values in [list(headings), *table]:
         print("  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip())
+    if older:
+        print(f"(the {args.limit} most recent commits; --all shows every one)")
     return EXIT_OK
 
 

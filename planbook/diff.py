@@ -59,7 +59,7 @@ class Change:
     after: str | None = None
 
     def text(self) -> str:
-        return self._compose(str, lambda s: f'"{s}"')
+        return self._compose(escape.one_line, lambda s: f'"{escape.one_line(s)}"')
 
     def markdown(self) -> str:
         return self._compose(escape.inline, lambda s: f'"{escape.inline(s)}"')
@@ -98,7 +98,11 @@ def _mapping(old: dict[str, Any], new: dict[str, Any], spec: dict[str, Any], pat
     known = spec.get("properties", {})
     for key in _keys(known, new, old):
         before, after = old.get(key, MISSING), new.get(key, MISSING)
-        if not _same(before, after):
+        if _same(before, after):
+            continue
+        if key not in known and known:  # a misspelled `internal:` must not publish its day rates either
+            yield Change(f"{_dotted((*path, key))} changed", where="a field the schema does not know, values not shown")
+        else:
             yield from _value(before, after, known.get(key, {}), (*path, key), data)
 
 
@@ -477,7 +481,7 @@ def format_text(report: DiffReport) -> str:
             lines += [f"    {finding}" for finding in after.errors[:SHOWN_FINDINGS]]
             if len(after.errors) > SHOWN_FINDINGS:
                 lines.append(f"    … and {len(after.errors) - SHOWN_FINDINGS} more; `planbook check {after.path}` lists them all")
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape.one_line(line) for line in lines) + "\n"  # file names and field names are plan text too
 
 
 def format_markdown(report: DiffReport) -> str:

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Mapping
 
+from planbook.paths import resolved
 from planbook.loader import MAX_FILE_BYTES
 
 
@@ -42,13 +43,13 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
     says which plans hold uncommitted changes. Plans git does not know, and plans deleted in their last
     commit and made again since, are left out: their content is in no commit.
     """
-    wanted = {p.resolve() for p in paths}
+    wanted = {resolved(p) for p in paths}
     if not wanted:
         return {}
     root = repo_root(next(iter(wanted)).parent)
     if root is None:
         return {}
-    root = root.resolve()
+    root = resolved(root)
     dirs = sorted({p.parent for p in wanted})
     try:
         out = run_git(root, "log", "--first-parent", "--no-renames", "--raw", "-z", "--format=%x01%h%x09%as", "--",
@@ -60,7 +61,7 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
     counts: dict[Path, int] = {}
     for commit, date, entries in _raw_log(out):
         for status, _, _, name in entries:
-            path = (root / name).resolve()
+            path = resolved(root / name)
             if path not in wanted:
                 continue
             counts[path] = counts.get(path, 0) + 1
@@ -89,7 +90,7 @@ def working_tree_state(root: Path, dirs: Iterable[Path]) -> tuple[set[Path], set
     for entry in out.split(b"\x00"):
         if len(entry) < 4:
             continue
-        path = (root / entry[3:].decode("utf-8", "surrogateescape")).resolve()
+        path = resolved(root / entry[3:].decode("utf-8", "surrogateescape"))
         (untracked if entry[:2] == b"??" else modified).add(path)
     return modified, untracked
 
@@ -212,7 +213,7 @@ class HistoryRow:
 
 def plan_history(path: Path, limit: int | None = 10) -> list[HistoryRow]:
     """The commits that changed one plan, newest first, following renames. See `plan_histories`."""
-    return plan_histories([path], limit=limit).get(Path(path).resolve(), [])
+    return plan_histories([path], limit=limit).get(resolved(path), [])
 
 
 Facts = tuple[str | None, int | None, int | None]  # status, confidence, completeness of one version
@@ -238,13 +239,13 @@ def plan_histories(paths: Iterable[Path], limit: int | None = 10, *, known: Mapp
     plans as they are now: a site build has just checked them, and a plan's newest commit mostly holds
     the same text, so those versions need not be read and loaded again.
     """
-    wanted = {Path(p).resolve() for p in paths}
+    wanted = {resolved(p) for p in paths}
     if not wanted:
         return {}
     root = repo_root(next(iter(wanted)).parent)
     if root is None:
         return {}
-    root = root.resolve()
+    root = resolved(root)
     tracked: dict[str, Path] = {}  # the name a plan had in the commit being read → the plan today
     for path in wanted:
         try:

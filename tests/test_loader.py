@@ -24,7 +24,7 @@ MALFORMED = [
     # (name, content, expected finding after "path:")
     ("invalid-yaml", b'---\nid: "X-1"\nname: [unclosed\n---\n', "4:1: PB006 invalid YAML: "),
     ("duplicate-key", b'---\nid: "X-1"\nname: one\nname: two\n---\n', "4:1: PB007 duplicate key `name` (first at line 3); YAML would silently keep only the last"),
-    ("alias", b'---\nid: &a "X-1"\nname: *a\n---\n', "2:5: PB008 anchor `&a`: YAML anchors are not allowed; remove it"),
+    ("alias", b'---\nid: &a "X-1"\nname: *a\n---\n', "2:5: PB008 a YAML anchor (`&name`) is not allowed; remove it"),
     ("python-tag", b'---\nid: !!python/object/apply:os.system ["echo pwned"]\n---\n', "2:5: PB009 the YAML tag `!!python/object/apply:os.system` is not allowed; plans hold plain data only"),
     ("missing-front-matter", b"# Just a heading\n\nid: X\n", "1:1: PB004 no front matter: the first line must be `---`, then the plan's fields, then `---`"),
     ("unterminated-front-matter", b'---\nid: "X-1"\nname: n\n', "1:1: PB005 the front matter opened here is never closed: add a `---` line after the last field"),

@@ -246,3 +246,13 @@ def test_a_symlink_to_a_folder_is_a_finding(tmp_path) -> None:
     done = run("check", "projects", cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "projects/SELF.md:1:1: PB001" in done.stdout and "projects/DIR.md:1:1: PB001" in done.stdout
+
+
+def test_markdown_nested_past_pythons_recursion_limit_is_an_export_error_not_a_traceback() -> None:
+    """The check's PB109 stops such notes before any export; the converter says so on its own too."""
+    from planbook.export.errors import ExportError
+    from planbook.export.to_html import markdown_to_html
+
+    with pytest.raises(ExportError, match="PB109"):
+        markdown_to_html("".join("    " * depth + "- x\n" for depth in range(600)))
+    assert "<li>" in markdown_to_html("- still converts after\n")  # the shared converter was reset
