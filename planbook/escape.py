@@ -125,6 +125,12 @@ def safe_url(value: str) -> str | None:
     return text
 
 
+def is_web_address(value: str) -> bool:
+    """Whether `value` is a safe, full http(s) address (a host and all)."""
+    target = safe_url(value)
+    return target is not None and urlsplit(target).scheme in ("http", "https")
+
+
 def link(label: object, url: str) -> Markdown:
     """A Markdown link to a safe URL; anything else shows as code, never as a link."""
     target = safe_url(url)

@@ -7,6 +7,7 @@ Every file planbook writes (a new plan, an export, the site's HTML downloads) go
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import stat
@@ -68,6 +69,8 @@ def write_atomic(path: Path | str, text: str | bytes, *, overwrite: bool = True)
     mode = _existing_mode(path)
     if mode is not None and not overwrite:
         raise FileExistsError(f"{path} exists")
+    if mode is not None and not mode & stat.S_IWUSR:  # its owner made it read-only: a choice to respect
+        raise PermissionError(errno.EACCES, "the file is read-only; make it writable to replace it", str(path))
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # 0o666 with O_CREAT: the kernel applies the umask, as it does for any program's new file.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)

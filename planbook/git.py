@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from planbook.loader import MAX_FILE_BYTES
+from planbook.paths import resolved
 
 RawEntry = tuple[str, str, str, str]  # status, blob, old path, new path
 
@@ -164,6 +165,6 @@ def working_tree_state(root: Path, dirs: Iterable[Path]) -> tuple[set[Path], set
     for entry in out.split(b"\x00"):
         if len(entry) < 4:
             continue
-        path = (root / entry[3:].decode("utf-8", "surrogateescape")).resolve()
+        path = resolved(root / entry[3:].decode("utf-8", "surrogateescape"))
         (untracked if entry[:2] == b"??" else modified).add(path)
     return modified, untracked

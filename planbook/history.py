@@ -17,13 +17,14 @@ from planbook.check import check_result
 from planbook.git import GitError, TooLarge, raw_log, read_blobs, repo_root, run_git, working_tree_state
 from planbook.loader import load_plan
 from planbook.model import GitFacts
+from planbook.paths import resolved
 
 __all__ = ["GitFacts", "HistoryRow", "blob_id", "git_facts", "last_changes", "plan_histories", "plan_history"]
 
 
 def git_facts(path: Path | str) -> GitFacts | None:
     """What git knows of one plan: what a render or an export outside the site names as its version."""
-    return last_changes([Path(path)]).get(Path(path).resolve())
+    return last_changes([Path(path)]).get(resolved(path))
 
 
 def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
@@ -34,13 +35,13 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
     says which plans hold uncommitted changes. Plans git does not know, and plans deleted in their last
     commit and made again since, are left out: their content is in no commit.
     """
-    wanted = {p.resolve() for p in paths}
+    wanted = {resolved(p) for p in paths}
     if not wanted:
         return {}
     root = repo_root(next(iter(wanted)).parent)
     if root is None:
         return {}
-    root = root.resolve()
+    root = resolved(root)
     dirs = sorted({p.parent for p in wanted})
     try:
         out = run_git(
@@ -61,7 +62,7 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
     counts: dict[Path, int] = {}
     for commit, date, entries in raw_log(out):
         for status, _, _, name in entries:
-            path = (root / name).resolve()
+            path = resolved(root / name)
             if path not in wanted:
                 continue
             counts[path] = counts.get(path, 0) + 1
@@ -106,7 +107,7 @@ class HistoryRow:
 
 def plan_history(path: Path, limit: int | None = 10) -> list[HistoryRow]:
     """The commits that changed one plan, newest first, following renames. See `plan_histories`."""
-    return plan_histories([path], limit=limit).get(Path(path).resolve(), [])
+    return plan_histories([path], limit=limit).get(resolved(path), [])
 
 
 Facts = tuple[str | None, int | None, int | None]  # status, confidence, completeness of one version
@@ -132,13 +133,13 @@ def plan_histories(
     plans as they are now: a site build has just checked them, and a plan's newest commit mostly holds
     the same text, so those versions need not be read and loaded again.
     """
-    wanted = {Path(p).resolve() for p in paths}
+    wanted = {resolved(p) for p in paths}
     if not wanted:
         return {}
     root = repo_root(next(iter(wanted)).parent)
     if root is None:
         return {}
-    root = root.resolve()
+    root = resolved(root)
     tracked: dict[str, Path] = {}  # the name a plan had in the commit being read → the plan today
     for path in wanted:
         try:

@@ -35,6 +35,10 @@ from urllib.parse import urlsplit
 
 import nh3
 
+# The class our own internal box carries until the page is clean: `pbinternal` and the render's token
+# (`TrustedHtml.internal_class`); a plan cannot know the token, so it cannot dress text up as internal.
+from planbook.trusted_html import INTERNAL_CLASS as _INTERNAL_CLASS
+
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 TAGS = _HEADINGS | {
     "a",
@@ -88,8 +92,8 @@ TAGS = _HEADINGS | {
 }
 ATTRIBUTES = {
     "*": {"class", "title", "lang", "dir"},
-    "a": {"href", "download"},
-    "img": {"src", "alt", "width", "height"},
+    "a": {"href"},  # no `download`: a plan cannot offer a file under a name it picks
+    "img": {"src", "alt"},  # no size: a 10,000,000-pixel-high image would print 10,000 pages
     # Task lists: pymdownx.tasklist writes disabled checkboxes. Every input is made one (below).
     "input": {"checked", "aria-label"},
     "progress": {"max", "value", "aria-label"},
@@ -112,40 +116,10 @@ RESERVED_ID_PREFIXES = ("_", "md-", "pb-")
 ID_NAMESPACE = "plan-"
 _NOT_ID = re.compile(r"[^A-Za-z0-9_-]")
 
-#: Material's admonition types and their aliases, and our own `internal`.
+#: Material's admonition types and their aliases (not `internal`: only our own box is internal).
 ADMONITION_TYPES = frozenset(
-    {
-        "note",
-        "abstract",
-        "summary",
-        "tldr",
-        "info",
-        "todo",
-        "tip",
-        "hint",
-        "important",
-        "success",
-        "check",
-        "done",
-        "question",
-        "help",
-        "faq",
-        "warning",
-        "caution",
-        "attention",
-        "failure",
-        "fail",
-        "missing",
-        "danger",
-        "error",
-        "bug",
-        "example",
-        "quote",
-        "cite",
-        "inline",
-        "end",
-        "internal",
-    }
+    "note abstract summary tldr info todo tip hint important success check done question help faq warning "
+    "caution attention failure fail missing danger error bug example quote cite inline end".split()
 )
 #: The classes a page's content may carry, by tag: those Markdown's extensions write. The plan
 #: template's own markup (badges, progress bars, download links) is not cleaned but held aside
@@ -182,16 +156,40 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
         return namespaced_id(value)
     if name == "class":
         allowed = CLASSES.get(tag, frozenset())
-        kept = [token for token in dict.fromkeys(value.split()) if token in allowed]
+        kept = [
+            token
+            for token in dict.fromkeys(value.split())
+            if token in allowed or (tag == "div" and _INTERNAL_CLASS.fullmatch(token))
+        ]
         return " ".join(kept) or None
-    if name == "href" and value.startswith("#"):
-        return "#" + namespaced_id(value[1:])
-    lowered = value.strip().lower()
-    if tag == "img" and name == "src":
-        return value if lowered.startswith(("data:image/", "http://", "https://")) else None
-    if lowered.startswith("data:"):  # a link to a `data:` document could hold a page of its own
-        return None
+    if name in ("href", "src"):
+        return _kept_address(tag, name, value)
     return value
+
+
+def browser_address(value: str) -> str:
+    """An address as a browser reads it: leading and trailing control characters and spaces gone, and
+    every tab and line break inside it gone (`d&#9;ata:` is `data:` to a browser)."""
+    return _TAB_OR_NEWLINE.sub("", value).strip(
+        "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13"
+        "\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+    )
+
+
+def _kept_address(tag: str, name: str, value: str) -> str | None:
+    """A link's or an image's address as the browser reads it, if its scheme may stand; a fragment in the
+    page, or on another page of the site, renamed as the ids are."""
+    address = browser_address(value)
+    scheme = _SCHEME.match(address)
+    if scheme is not None:
+        kind = scheme.group(1).lower()
+        if tag == "img" and name == "src":
+            return address if kind in ("http", "https") or _RASTER_DATA.match(address) else None
+        return address if kind in ("http", "https", "mailto") else None
+    if tag == "img":
+        return None  # a relative image has nothing to show on the site, and a request is not ours to make
+    before, hash_, fragment = address.partition("#")
+    return f"{before}#{namespaced_id(fragment)}" if hash_ and fragment else address
 
 
 @functools.cache
@@ -209,6 +207,9 @@ def _cleaner() -> Any:
 
 
 _TEXT_ONLY = nh3.Cleaner(tags=set(), attributes={}, strip_comments=True)
+_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_RASTER_DATA = re.compile(r"data:image/(?:png|jpeg|gif|webp);", re.I)
 _IMG = re.compile(r"<img\b([^>]*)>")
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 # Any <pre> Material would draw: nh3 writes attributes double-quoted, in any order.
@@ -238,8 +239,8 @@ def plain_text(markup: str) -> str:
 
 def _image_as_link(match: re.Match[str]) -> str:
     attributes = {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(1))}
-    source = attributes.get("src", "")
-    if source.lower().startswith("data:image/"):
+    source = attributes.get("src", "")  # as `_kept_address` left it: a browser's reading, http(s) or raster data
+    if _RASTER_DATA.match(source):
         return match.group(0)
     alt = attributes.get("alt", "").strip() or "image"
     if not source:

@@ -15,18 +15,37 @@ misspelled. `check` reports both as PB401, so the author fixes the marker rather
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections.abc import Iterator
 
+from planbook import visible
 from planbook.escape import Markdown
 from planbook.findings import Finding, positions_of
 
 TITLE = "Internal — not in client exports"
-# Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->`, `<!--- internal -->` and a marker
-# with an invisible character pasted in (U+FFFD once the notes are read) all open a block, so that a
-# near-miss spelling hides text instead of publishing it.
-OPENING = re.compile(r"[\W_]*internal\b", re.I)
-CLOSING = re.compile(r"[\W_]*/[\W_]*internal\b[\W_]*", re.I)
+# Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->`, `<!--- internal -->`, a marker with an
+# invisible character pasted in (`in\u200bternal`, a soft hyphen, U+FFFD where a control character was) or a
+# look-alike letter (a dotless `ı`) all open a block, so that a near-miss spelling hides text instead of
+# publishing it. A closing marker must say `/internal` and nothing else, so that no near miss ends a block
+# early and publishes what follows.
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _marker_kind(content: str) -> bool | None:
+    """True for an opening marker's content, False for a closing one's, None for another comment."""
+    text = visible.folded(content)
+    word = _WORD.search(text)
+    if word is None or not _like_internal(word.group()):
+        return None
+    before, after = text[: word.start()], text[word.end() :]
+    if "/" in before:
+        return False if not _WORD.search(after) and not before.replace("/", "").strip(" \t\n-!") else None
+    return True if not _WORD.search(before) else None
+
+
+def _like_internal(word: str) -> bool:
+    return word == "internal" or difflib.SequenceMatcher(None, word, "internal").ratio() >= 0.85
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,11 +80,9 @@ def _markers(notes: str) -> Iterator[_Marker]:
             return
         close = notes.find("-->", start + 4)
         end = len(notes) if close < 0 else close + 3
-        content = notes[start + 4 : close if close >= 0 else len(notes)]
-        if CLOSING.fullmatch(content):
-            yield _Marker(start, end, opening=False)
-        elif OPENING.match(content):
-            yield _Marker(start, end, opening=True)
+        kind = _marker_kind(notes[start + 4 : close if close >= 0 else len(notes)])
+        if kind is not None:
+            yield _Marker(start, end, opening=kind)
         position = end
 
 
@@ -111,16 +128,31 @@ def split_notes(notes: str) -> tuple[list[Part], list[MarkerProblem]]:
 
 
 def internal_spans(notes: str) -> list[tuple[int, int]]:
-    """The character ranges of the notes that are internal, markers included: what no finding quotes."""
+    """The character ranges of the notes that are internal, their markers included (a marker's comment
+    may hold text too, and an unclosed one holds the rest of the notes): what no finding quotes."""
+    if "<!--" not in notes:
+        return []
     spans = []
-    parts, _ = split_notes(notes) if "<!--" in notes else ([], [])
-    for part in parts:
-        if part.internal:
-            spans.append((part.start, part.start + len(part.text)))
+    position = 0
+    opened: _Marker | None = None
+    for marker in _markers(notes):
+        if opened is None and not marker.opening:
+            spans.append((position, marker.end))
+        elif opened is None:
+            opened = marker
+            continue
+        elif not marker.opening:
+            spans.append((opened.start, marker.end))
+            opened = None
+        else:
+            continue
+        position = marker.end
+    if opened is not None:
+        spans.append((opened.start, len(notes)))
     return spans
 
 
-def notes_markdown(notes: str, *, include: bool, site: bool) -> Markdown:
+def notes_markdown(notes: str, *, include: bool, site: bool, box: str = "internal") -> Markdown:
     """The notes as they are shown: internal blocks left out, or kept and marked as internal.
 
     Left out, the public runs join as they stand, so a marker pair inside a sentence drops only its
@@ -135,17 +167,19 @@ def notes_markdown(notes: str, *, include: bool, site: bool) -> Markdown:
         elif include and part.text.strip():
             # Blank lines around the block, however the markers sat; the user's own spacing elsewhere stays.
             pieces[-1:] = [pieces[-1].rstrip(" \t\n") + "\n\n"] if pieces else []
-            pieces.append(f"{mark(Markdown(part.text.strip(chr(10))), site=site)}\n\n")
+            pieces.append(f"{mark(Markdown(part.text.strip(chr(10))), site=site, box=box)}\n\n")
     text = "".join(pieces)
     return Markdown(text.strip("\n") if text.strip() else "")
 
 
-def mark(text: Markdown, *, site: bool) -> Markdown:
-    """Internal Markdown, marked as such: a Material admonition on the site, a block quote elsewhere."""
+def mark(text: Markdown, *, site: bool, box: str = "internal") -> Markdown:
+    """Internal Markdown, marked as such: a Material admonition on the site, a block quote elsewhere.
+    `box` is the admonition's type: on a page being built, a class of the render's own
+    (`TrustedHtml.internal_class`), so that only planbook can make the internal box."""
     lines = text.strip("\n").split("\n")
     if site:
         body = "\n".join(f"    {line}" if line.strip() else "" for line in lines)
-        return Markdown(f'!!! internal "{TITLE}"\n\n{body}')
+        return Markdown(f'!!! {box} "{TITLE}"\n\n{body}')
     body = "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
     return Markdown(f"> **{TITLE}**\n>\n{body}")
 

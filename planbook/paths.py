@@ -71,27 +71,45 @@ def _boundary(folder: Path) -> tuple[Path, Path | None]:
     return top.resolve(), (top / ".git").resolve()
 
 
+def resolved(path: Path | str) -> Path:
+    """`path` with its links followed, or as it stands (made absolute, `..` folded) where they loop:
+    `Path.resolve` raises RuntimeError on a loop, and no caller should meet that as a traceback."""
+    try:
+        return Path(path).resolve(strict=False)
+    except (OSError, RuntimeError):
+        return Path(os.path.normpath(Path(path).absolute()))
+
+
+def _named(path: Path | str) -> Path:
+    """`path` as it is named: absolute, `..` folded as the shell folds it, links not followed."""
+    return Path(os.path.normpath(Path(path).absolute()))
+
+
 def inside_repository(path: Path) -> bool:
     """Whether `path`, links resolved, stays in the repository of the folder it is named in, and out
-    of its `.git` (where a CI checkout keeps its credentials)."""
-    path = Path(path).absolute()
+    of its `.git` (where a CI checkout keeps its credentials). A loop of links is not inside."""
+    path = _named(path)
     boundary, git_dir = _boundary(path.parent)
-    target = path.resolve(strict=False)
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return False
     return target.is_relative_to(boundary) and not (git_dir is not None and target.is_relative_to(git_dir))
 
 
 def plan_file_problem(path: Path | str) -> PathProblem | None:
     """Why the file at `path` must not be read as a plan, or None. A file that does not exist is not
     a problem here: reading it says so."""
-    path = Path(path).absolute()
+    path = _named(path)
     if not os.path.lexists(path):
         return None
     try:
-        inside = inside_repository(path)
-    except (OSError, RuntimeError):  # a loop of links
+        path.resolve(strict=False)
+    except (OSError, RuntimeError):
         return PathProblem(
             "PB012", "a symbolic link that leads nowhere (a loop); a plan must be a file in the repository"
         )
+    inside = inside_repository(path)
     if not inside:
         return PathProblem(
             "PB012",
@@ -109,7 +127,7 @@ def name_problem(stem: str) -> PathProblem | None:
             f"`{stem}` is the name of the folder's own page on the site, so no plan can have it; "
             "rename the file and its `id`",
         )
-    if stem.casefold() in DEVICE_STEMS:
+    if stem.split(".")[0].casefold() in DEVICE_STEMS:  # Windows keeps `CON.x` too
         return PathProblem(
             "PB110",
             f"`{stem}` names a device on Windows, where no checkout can make the file; rename the file and its `id`",

@@ -7,35 +7,37 @@ characters with spaces and keeps newlines, so positions found in the masked text
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
 
-from planbook import schema
+from planbook import schema, visible
 
 # An upper-case token in brackets with an underscore (`[CLIENT_NAME]`), or any of the template's own
 # (`[STATUS]`). `[PDF]` or `[A]` in prose are left alone.
 _TOKEN = re.compile(r"\[([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z][A-Z0-9]+)\]")
 _BLOCK = re.compile(r"\{\{\s*(?:[#/]\s*(?:if|unless|each|with)\b|else\b)[^{}\n]*\}\}")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-_BACKTICKS = re.compile(r"(\\*)(`+)")
-_LINK = re.compile(r"!?\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
-_LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
+_BACKTICK_RUN = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_FENCE_OPEN = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*[\w#+.-]*[ \t]*(?:\{[^}\n]*\})?[ \t]*\n?$")
+_LINK = re.compile(r"!?\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?:\([^()\n]*\)|\[(?P<label>[^\[\]\n]*)\])")
+_LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[([^\]\n]+)\]:[^\n]*$", re.M)
 _TASK_BOX = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.M)
 
 
 @dataclasses.dataclass(frozen=True)
 class Leftover:
-    """A template remnant found in a text: where it starts, what it is, and which rule it breaks."""
+    """A template remnant found in a text: where it starts, what it is as written, and which rule it
+    breaks. `name` is the placeholder's name as it reads (`CLIENT_NAME`, even when written with a
+    zero-width character or in fullwidth brackets)."""
 
     offset: int
     token: str
     code: str  # PB201 for a placeholder, PB202 for a block line
-
-    @property
-    def name(self) -> str:
-        return self.token[1:-1]
+    name: str = ""
 
 
 @functools.cache
@@ -75,8 +77,15 @@ def mask_markdown(text: str, *, code_only: bool = False) -> str:
     for start, end in code_spans(masked):
         blank(start, end)
     masked = "".join(chars)
-    for pattern in () if code_only else (_LINK, _LINK_DEFINITION):
-        for match in pattern.finditer(masked):
+    if not code_only:
+        defined = {match.group(1).casefold() for match in _LINK_DEFINITION.finditer(masked)}
+        for match in _LINK.finditer(masked):
+            # `[text](url)` is a link; `[text][label]` and `[text][]` are only when the label is defined,
+            # and otherwise show as written, brackets and all.
+            label = match.group("label")
+            if label is None or (label or match.group("text")).casefold() in defined:
+                blank(match.start(), match.end())
+        for match in _LINK_DEFINITION.finditer(masked):
             blank(match.start(), match.end())
         masked = "".join(chars)
     if not code_only:
@@ -86,22 +95,34 @@ def mask_markdown(text: str, *, code_only: bool = False) -> str:
 
 
 def code_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Where code spans are, as Markdown finds them: a run of backticks not escaped by a backslash,
-    to the next run of the same length. A run with no partner is literal backticks."""
+    """Where code spans are, as Markdown finds them: a run of backticks not escaped by a backslash, to
+    the next run of the same length in the same paragraph. A run with no partner is literal backticks.
+
+    Linear in the text: backslashes are counted back from each run once, and blank lines, which end a
+    paragraph and any span in it, are found once.
+    """
+    blank_lines = [match.start() for match in _BLANK_LINE.finditer(text)]
     position = 0
     while True:
-        found = _BACKTICKS.search(text, position)
+        found = _BACKTICK_RUN.search(text, position)
         if found is None:
             return
-        run_start = found.start(2)
-        if len(found.group(1)) % 2:  # `\`` is a literal backtick; the run may open a span after it
-            position = run_start + 1
-            continue
-        closing = _closing_run(len(found.group(2))).search(text, found.end(2))
+        start, end = found.span()
+        slashes = 0
+        while start - slashes - 1 >= 0 and text[start - slashes - 1] == "\\":
+            slashes += 1
+        if slashes % 2:  # `\`` is a literal backtick; the rest of the run may open a span
+            start += 1
+            if start == end:
+                position = end
+                continue
+        after = bisect.bisect_left(blank_lines, end)
+        limit = blank_lines[after] if after < len(blank_lines) else len(text)
+        closing = _closing_run(end - start).search(text, end, limit)
         if closing is None:
-            position = found.end(2)
+            position = end
             continue
-        yield run_start, closing.end()
+        yield start, closing.end()
         position = closing.end()
 
 
@@ -111,38 +132,46 @@ def _closing_run(length: int) -> re.Pattern[str]:
 
 
 def _blank_fences(text: str, blank: Callable[[int, int], None]) -> None:
+    """Blank fenced code blocks: only a fence superfences would open (a backtick or tilde run, then at
+    most a language and `{…}` options) and only once it closes. Anything less stays text, so a link in
+    it is still seen: the check must never be more lenient than the build."""
     offset = 0
     fence: str | None = None
     start = 0
     for line in text.splitlines(keepends=True):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence, start = match.group(1), offset
-        elif (
-            fence is not None
-            and match
-            and match.group(1)[0] == fence[0]
-            and len(match.group(1)) >= len(fence)
-            and not line.strip()[len(match.group(1)) :]
-        ):
-            blank(start, offset + len(line))
-            fence = None
+        if fence is None:
+            opening = _FENCE_OPEN.match(line)
+            if opening:
+                fence, start = opening.group(1), offset
+        else:
+            closing = _FENCE.match(line)
+            if (
+                closing
+                and closing.group(1)[0] == fence[0]
+                and len(closing.group(1)) >= len(fence)
+                and not line.strip()[len(closing.group(1)) :]
+            ):
+                blank(start, offset + len(line))
+                fence = None
         offset += len(line)
-    if fence is not None:  # an unclosed fence runs to the end, as in CommonMark
-        blank(start, offset)
 
 
 def find_leftovers(text: str, *, markdown: bool = True) -> Iterator[Leftover]:
-    """Placeholders and block lines left in `text`, in order."""
-    if "[" not in text and "{{" not in text:
+    """Placeholders and block lines left in `text`, in order. `markdown` skips what Markdown shows as
+    code or a link (the notes); a value is shown as written, so all of it counts. Text is read as
+    people see it: zero-width and other invisible characters dropped, fullwidth forms folded (NFKC)."""
+    if "[" not in text and "{{" not in text and text.isascii():
         return
-    scanned = mask_markdown(text) if markdown else text
-    found = [
-        Leftover(m.start(), m.group(0), "PB201")
-        for m in _TOKEN.finditer(scanned)
-        if "_" in m.group(1) or m.group(1) in template_placeholders()
-    ]
-    found += [Leftover(m.start(), m.group(0), "PB202") for m in _BLOCK.finditer(scanned)]
+    skeleton, origin = visible.with_origin(text)
+    scanned = mask_markdown(skeleton) if markdown else skeleton
+    found = []
+    for match in _TOKEN.finditer(scanned):
+        if "_" in match.group(1) or match.group(1) in template_placeholders():
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            found.append(Leftover(start, text[start:end], "PB201", match.group(1)))
+    for match in _BLOCK.finditer(scanned):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        found.append(Leftover(start, text[start:end], "PB202", match.group(0)))
     yield from sorted(found, key=lambda leftover: leftover.offset)
 
 

@@ -13,7 +13,7 @@ from planbook.check import CheckResult, check_result, with_collisions
 from planbook.history import last_changes
 from planbook.loader import load_plan
 from planbook.model import TASK_LISTS, GitFacts, progress_of
-from planbook.paths import plan_files_in
+from planbook.paths import plan_files_in, resolved
 
 
 @dataclasses.dataclass
@@ -82,7 +82,12 @@ def row_for(result: CheckResult) -> PortfolioRow:
 
 
 def portfolio_rows(files: Sequence[Path]) -> list[PortfolioRow]:
-    return [row_for(check_result(load_plan(path))) for path in files]
+    """A row for each plan, judged as check judges it (case collisions included); no plan is kept."""
+    rows = []
+    for result in with_collisions(files, [check_result(load_plan(path)) for path in files]):
+        rows.append(row_for(result))
+        result.plan = None  # a row holds what it shows: a thousand plans of a megabyte need not stay loaded
+    return rows
 
 
 # -- the portfolio of one site build -----------------------------------------------------------
@@ -160,5 +165,5 @@ def load_portfolio(folder: Path) -> Portfolio:
         stamp = ()
     results = tuple(with_collisions(files, [checked(path) for path in files]))
     by_resolved = last_changes(files)  # git's facts are keyed by resolved paths; the portfolio's by listed ones
-    facts = {path: by_resolved[path.resolve()] for path in files if path.resolve() in by_resolved}
+    facts = {path: by_resolved[resolved(path)] for path in files if resolved(path) in by_resolved}
     return Portfolio(folder, files, results, facts, stamp)

@@ -55,12 +55,14 @@ def render_plan(
     show_internal = flavor == "site" if internal is None else internal
     data = plan.data
     held = context.trusted_html.hold if context.trusted_html is not None else str
+    box = context.trusted_html.internal_class if context.trusted_html is not None else "internal"
     return _template().render(
         held=held,
+        box=box,
         flavor=flavor,
         site=flavor == "site",
         plan=PlanView(data, plan.id),
-        notes=_notes(plan.notes, include=show_internal, site=flavor == "site"),
+        notes=_notes(plan.notes, include=show_internal, site=flavor == "site", box=box),
         show_internal=show_internal,
         completeness=completeness_of(data) if is_valid(data) else None,
         version=version_label(data, context.git),
@@ -70,8 +72,8 @@ def render_plan(
     )
 
 
-def _notes(notes: str, *, include: bool, site: bool) -> Markdown:
-    return internal.notes_markdown(notes, include=include, site=site)
+def _notes(notes: str, *, include: bool, site: bool, box: str) -> Markdown:
+    return internal.notes_markdown(notes, include=include, site=site, box=box)  # `internal` is a parameter above
 
 
 @functools.cache
@@ -121,9 +123,10 @@ def _trusted(value: Any) -> Markdown:
     return Markdown(str(value).rstrip("\n"))
 
 
-def _internal(value: Any, site: bool) -> Markdown:
+@pass_context
+def _internal(jinja: Any, value: Any, site: bool) -> Markdown:
     """The template's own Markdown (values escaped already), marked as internal for where it lands."""
-    return internal.mark(value if isinstance(value, Markdown) else escape.block(value), site=site)
+    return internal.mark(value if isinstance(value, Markdown) else escape.block(value), site=site, box=jinja["box"])
 
 
 def _percent(value: Any) -> Markdown:

@@ -82,5 +82,6 @@ class PlanView:
     def reference(self, name: str, suffix: str) -> Markdown:
         given = mapping_at(self._data, "references").get(name)
         if isinstance(given, str) and given.strip():
-            return escape.link(given, given) if escape.safe_url(given) and "://" in given else escape.code(given)
+            # Only a full http(s) address is a link: a relative one has no page on the site to go to.
+            return escape.link(given, given) if escape.is_web_address(given) else escape.code(given)
         return escape.code(f"{self.id}-{suffix}")

@@ -15,7 +15,16 @@ from conftest import ROOT
 ENGINE = ROOT / "planbook"
 #: Lower layers first; a module may import its own layer's modules and those of the layers below.
 LAYERS: list[set[str]] = [
-    {"planbook", "planbook.findings", "planbook.escape", "planbook.dates", "planbook.files", "planbook.paths"},
+    {
+        "planbook",
+        "planbook.findings",
+        "planbook.escape",
+        "planbook.dates",
+        "planbook.files",
+        "planbook.paths",
+        "planbook.visible",
+        "planbook.trusted_html",
+    },
     {"planbook.schema"},
     {
         "planbook.frontmatter",

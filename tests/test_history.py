@@ -159,7 +159,9 @@ def test_cli_history_text(repo, monkeypatch, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["Date", "Commit", "Status", "Confidence", "Completeness"]
     assert out[1].split()[0::2] == ["2026-09-10", "development", "100%"] and out[1].split()[3] == "85%"
-    assert len(out) == 3
+    assert len(out) == 4 and out[3] == "(the 2 most recent commits; --all shows every one)"  # 5 commits in all
+    assert cli.main(["history", "NW-001", "--limit", "5"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 6  # all five, and no note
 
 
 def test_cli_history_json_and_markdown(repo, monkeypatch, capsys):
@@ -175,7 +177,8 @@ def test_cli_history_json_and_markdown(repo, monkeypatch, capsys):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"), [(["NOPE-1"], "no plan 'NOPE-1'"), (["NW-001", "--limit", "0"], "--limit must be 1 or more")]
+    ("args", "message"),
+    [(["NOPE-1"], "no plan 'NOPE-1'"), (["NW-001", "--limit", "0"], "--limit must be from 1 to 1,000,000")],
 )
 def test_cli_history_usage_errors(repo, monkeypatch, capsys, args, message):
     monkeypatch.chdir(repo.path)

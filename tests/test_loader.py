@@ -28,7 +28,7 @@ MALFORMED = [
         b'---\nid: "X-1"\nname: one\nname: two\n---\n',
         "4:1: PB007 duplicate key `name` (first at line 3); YAML would silently keep only the last",
     ),
-    ("alias", b'---\nid: &a "X-1"\nname: *a\n---\n', "2:5: PB008 anchor `&a`: YAML anchors are not allowed; remove it"),
+    ("alias", b'---\nid: &a "X-1"\nname: *a\n---\n', "2:5: PB008 a YAML anchor (`&name`) is not allowed; remove it"),
     (
         "python-tag",
         b'---\nid: !!python/object/apply:os.system ["echo pwned"]\n---\n',

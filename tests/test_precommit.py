@@ -169,6 +169,30 @@ def test_try_repo_runs_the_hooks_from_another_repository(project_copy, pre_commi
     assert re.search(r"^planbook check\.+Passed$", result.stdout, re.M)
 
 
+@slow
+def test_try_repo_checks_links_and_plans_with_an_upper_case_extension(project_copy, pre_commit_env, git_repo):
+    """pre-commit passes only regular files unless told otherwise, and `[.]md$` misses `X.MD`: a link
+    out of the repository, or a plan in capitals, would go unchecked into main."""
+    outside = git_repo.path.parent / "outside.md"
+    outside.write_text(NORTHWIND, encoding="utf-8")
+    git_repo.write(
+        "projects/SHOUT-001.MD",
+        NORTHWIND.replace('id: "NORTHWIND-001"', 'id: "SHOUT-001"').replace(
+            'client: "Northwind Outfitters Ltd."', 'client: "[CLIENT_NAME]"'
+        ),
+    )
+    (git_repo.path / "projects" / "LINKED-001.md").symlink_to(outside)
+    git_repo.commit("A link and a plan in capitals")
+    result = pre_commit(
+        git_repo.path, pre_commit_env, "try-repo", str(project_copy.path), "planbook-check", "--all-files"
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "projects/LINKED-001.md:1:1: PB012" in result.stdout
+    assert re.search(r"^projects/SHOUT-001\.MD:\d+:\d+: PB201 placeholder \[CLIENT_NAME\]", result.stdout, re.M), (
+        result.stdout
+    )
+
+
 # -- drift between the manifest, the config, the README and the pins ---------------------------
 
 

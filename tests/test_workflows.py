@@ -204,7 +204,7 @@ def test_the_pull_request_workflows_plan_commands_run_here(pull_request, tmp_pat
         script = step.get("run")
         if script is None:
             continue
-        first = script.strip().splitlines()[0]
+        first = script.strip().splitlines()[0].removeprefix(f"{QUIET} ")
         if any(first.startswith(prefix) or f"\n{prefix}" in script for prefix in COVERED_ELSEWHERE):
             continue
         assert first.startswith(".venv/bin/planbook "), (
@@ -237,6 +237,33 @@ def position(path: Path, needle: str) -> tuple[int, int]:
     text = path.read_text(encoding="utf-8")
     index = text.index(needle)
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+QUIET = ".github/no-workflow-commands"
+
+
+@pytest.mark.parametrize("path", all_workflows(), ids=lambda p: p.name)
+def test_steps_that_can_quote_a_plan_cannot_issue_workflow_commands(path):
+    """A failing test, a build warning or a hook's diff can quote plan text; a line of it starting
+    with `::` would be a workflow command. Those steps run with workflow commands switched off."""
+    for step in steps(path):
+        script = step.get("run", "")
+        if re.search(r"pre-commit run|make test|mkdocs build", script):
+            assert script.startswith(f"{QUIET} "), f"{path.name}: {step['name']}"
+
+
+def test_the_switch_pauses_workflow_commands_and_keeps_the_exit_status(tmp_path):
+    forged = "print('::error file=x::forged'); print('::add-mask::y'); raise SystemExit(3)"
+    done = subprocess.run(
+        [str(ROOT / QUIET), sys.executable, "-c", forged], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 3
+    lines = done.stdout.splitlines()
+    token = lines[0].removeprefix("::stop-commands::")
+    assert re.fullmatch(r"[0-9a-f]{32}", token), lines[0]
+    assert lines[1:] == ["::error file=x::forged", "::add-mask::y", f"::{token}::"]
+    again = subprocess.run([str(ROOT / QUIET), "true"], capture_output=True, text=True, check=True)
+    assert again.stdout.splitlines()[0] != lines[0]  # a new token each run: plan text cannot guess it
 
 
 def test_every_covered_elsewhere_command_is_still_in_the_workflow():

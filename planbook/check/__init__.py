@@ -18,15 +18,9 @@ from pathlib import Path
 from planbook import internal, schema
 from planbook import paths as paths_module
 from planbook.check.gates import gate_findings
+from planbook.check.notes_limits import NOTES_WORTH_MEASURING, notes_size_findings
 from planbook.check.schema_findings import odd_number_findings, schema_findings
-from planbook.check.text_findings import (
-    MAX_NOTES_BRACKETS,
-    MAX_NOTES_CHARS,
-    identity_findings,
-    notes_size_findings,
-    placeholder_findings,
-    relative_link_findings,
-)
+from planbook.check.text_findings import identity_findings, placeholder_findings, relative_link_findings
 from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import LoadError, LoadResult, Plan, load_plan
@@ -63,11 +57,12 @@ PARALLEL_THRESHOLD = 200
 
 
 def check_files(paths: Sequence[Path], *, jobs: int | None = None) -> list[CheckResult]:
-    """Check every file, in order. Many files are checked by one worker process per core; their
-    results come back without the loaded plan (`plan` is None), which is all a report needs."""
+    """Check every file, in order. Many files are checked by one worker process per core. Results
+    come back without the loaded plan (`plan` is None), which is all a report needs: memory stays
+    that of one plan at a time, however many there are."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        results = [check_result(load_plan(path)) for path in paths]
+        results = _check_chunk(list(paths))
     else:
         size = max(1, len(paths) // (workers * 4))
         chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
@@ -99,9 +94,11 @@ def with_collisions(paths: Sequence[Path], results: Sequence[CheckResult]) -> li
 
 
 def _check_chunk(paths: list[Path]) -> list[CheckResult]:
-    results = [check_result(load_plan(path)) for path in paths]
-    for result in results:
+    results = []
+    for path in paths:
+        result = check_result(load_plan(path))
         result.plan = None
+        results.append(result)
     return results
 
 
@@ -126,7 +123,7 @@ def check_plan(plan: Plan) -> CheckResult:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
     if "](" in plan.notes or "]:" in plan.notes:
         findings += relative_link_findings(plan)
-    if len(plan.notes) > MAX_NOTES_CHARS // 8 or plan.notes.count("[") > MAX_NOTES_BRACKETS:
+    if len(plan.notes) > NOTES_WORTH_MEASURING:
         findings += notes_size_findings(plan)
     completeness = None
     if not errors:

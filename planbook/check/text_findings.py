@@ -26,7 +26,7 @@ def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
     # The front matter as written holds every placeholder its values hold, unless a quoted string
     # spells one with escapes: when neither shows, no value needs a look.
     text = plan.yaml_text
-    if "\\" in text or "{{" in text or placeholders.may_hold_placeholder(text):
+    if "\\" in text or "{{" in text or not text.isascii() or placeholders.may_hold_placeholder(text):
         yield from _value_leftovers(plan)
     if plan.notes:
         leftovers = list(placeholders.find_leftovers(plan.notes))
@@ -40,57 +40,34 @@ def placeholder_findings(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
 
 
 def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
+    """Leftovers in the values, each at its place in the file: located in one pass over the front
+    matter, however many values hold one."""
+    bare_found, located = [], []
     for path, value in _walk(plan.data, ()):
         bare = placeholders.bare_placeholder(value)
         if bare is not None:
+            bare_found.append((path, bare))
+        elif isinstance(value, str) and ("[" in value or "{{" in value or not value.isascii()):
+            span = plan.spans.get(path)
+            search = span[0] if span else 0
+            for leftover in placeholders.find_leftovers(value, markdown=False):
+                index = plan.yaml_text.find(leftover.token, search, span[1]) if span else -1
+                search = index + len(leftover.token) if index >= 0 else search
+                located.append((index, path, leftover))
+    for path, bare in bare_found:
+        line, column = plan.position(path)
+        message = f"placeholder [{bare}] is left unfilled; {placeholders.describe(bare)}"
+        yield path, Finding(plan.path, line, column, "PB201", message)
+    found = sorted(
+        ((index, path, leftover) for index, path, leftover in located if index >= 0), key=lambda item: item[0]
+    )
+    places = positions_of(plan.yaml_text, [index for index, _, _ in found], plan.yaml_first_line)
+    for (_, path, leftover), (line, column) in zip(found, places):
+        yield path, _leftover_finding(plan.path, line, column, leftover, private=schema.is_internal(path))
+    for index, path, leftover in located:
+        if index < 0:  # written with escapes: at the value itself
             line, column = plan.position(path)
-            yield (
-                path,
-                Finding(
-                    plan.path,
-                    line,
-                    column,
-                    "PB201",
-                    f"placeholder [{bare}] is left unfilled; {placeholders.describe(bare)}",
-                ),
-            )
-        elif isinstance(value, str):
-            leftovers = list(placeholders.find_leftovers(value))
-            private = schema.is_internal(path)
-            for leftover, (line, column) in zip(
-                leftovers, plan.locate_all(path, [leftover.token for leftover in leftovers])
-            ):
-                yield path, _leftover_finding(plan.path, line, column, leftover, private=private)
-
-
-#: Python-Markdown's time grows with the square of a paragraph's unclosed `[` and some escapes
-#: (its issue 798): 2,000 `[` take about 0.4 s, 8,000 take 6 s. These bounds keep a plan page's build
-#: under about a second whatever the notes hold.
-MAX_NOTES_CHARS = 64 * 1024
-MAX_NOTES_BRACKETS = 2_000
-
-
-def notes_size_findings(plan: Plan) -> Iterator[Finding]:
-    if len(plan.notes) > MAX_NOTES_CHARS:
-        yield Finding(
-            plan.path,
-            plan.notes_line,
-            1,
-            "PB109",
-            f"the notes are {len(plan.notes):,} characters; at most {MAX_NOTES_CHARS:,} build in bounded time: "
-            "move long material to a linked document",
-        )
-        return
-    brackets = placeholders.mask_markdown(plan.notes, code_only=True).count("[")
-    if brackets > MAX_NOTES_BRACKETS:
-        yield Finding(
-            plan.path,
-            plan.notes_line,
-            1,
-            "PB109",
-            f"the notes hold {brackets:,} `[` outside code; at most {MAX_NOTES_BRACKETS:,} build in bounded time: "
-            "put bracket-heavy text in a code block",
-        )
+            yield path, _leftover_finding(plan.path, line, column, leftover, private=schema.is_internal(path))
 
 
 # The target of an inline link or image, `[text](target)`, or of a reference definition, `[ref]: target`.
@@ -165,7 +142,7 @@ def _leftover_finding(
     elif private:
         message = "a placeholder is left unfilled in internal content; fill it in"
     else:
-        message = f"placeholder {one_line(leftover.token)} is left unfilled; {placeholders.describe(leftover.name)}"
+        message = f"placeholder {one_line(leftover.token)} is left unfilled; {placeholders.describe(leftover.name or leftover.token[1:-1])}"
     return Finding(path, line, column, leftover.code, message)
 
 

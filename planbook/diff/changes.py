@@ -49,7 +49,7 @@ class Change:
     after: str | None = None
 
     def text(self) -> str:
-        return self._compose(str, lambda s: f'"{s}"')
+        return self._compose(escape.one_line, lambda s: f'"{escape.one_line(s)}"')
 
     def markdown(self) -> str:
         return self._compose(escape.inline, lambda s: f'"{escape.inline(s)}"')
@@ -95,7 +95,11 @@ def _mapping(
     known = spec.get("properties", {})
     for key in _keys(known, new, old):
         before, after = old.get(key, MISSING), new.get(key, MISSING)
-        if not _same(before, after):
+        if _same(before, after):
+            continue
+        if key not in known and known:  # a misspelled `internal:` must not publish its day rates either
+            yield Change(f"{dotted((*path, key))} changed", where="a field the schema does not know, values not shown")
+        else:
             yield from _value(before, after, known.get(key, {}), (*path, key), data)
 
 

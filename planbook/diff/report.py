@@ -232,7 +232,7 @@ def format_text(report: DiffReport) -> str:
                 lines.append(
                     f"    … and {len(after.errors) - SHOWN_FINDINGS} more; `planbook check {after.path}` lists them all"
                 )
-    return "\n".join(lines) + "\n"
+    return "\n".join(escape.one_line(line) for line in lines) + "\n"  # file names and field names are plan text too
 
 
 def format_markdown(report: DiffReport) -> str:

@@ -1,4 +1,5 @@
-"""The one error an export raises: something it needs is missing (Chromium for a PDF, say)."""
+"""The one error an export raises: something it needs is missing (Chromium for a PDF, say), or the
+plan cannot be made into a document."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from planbook.export.document import Document, build_document
+from planbook.export.errors import ExportError
 from planbook.export.timeline import timeline_svg
 from planbook.html_policy import clean_plan_html
 from planbook.internal import TITLE as INTERNAL_TITLE
@@ -57,9 +58,17 @@ def markdown_to_html(text: str) -> str:
     converter = _converter()
     try:
         html: str = converter.convert(text)
-        return html
-    finally:
         converter.reset()
+        return html
+    except BaseException as error:
+        # Whatever stopped it midway, a RecursionError above all, leaves the converter broken for
+        # every later page (raw HTML escaped, links left as text): the next page gets a new one.
+        _converter.cache_clear()
+        if isinstance(error, RecursionError):  # the check's PB109 bounds should stop such notes first
+            raise ExportError(
+                "the notes nest too deeply to convert; `planbook check` names the place (PB109)"
+            ) from None
+        raise
 
 
 @functools.cache

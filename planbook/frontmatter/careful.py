@@ -64,14 +64,12 @@ def scan_events(yaml_text: str, lines: Lines) -> None:
         if isinstance(event, yaml.AliasEvent):
             raise Refused(
                 "PB008",
-                f"alias `*{event.anchor}`: YAML aliases are not allowed; write the value out",
+                "a YAML alias (`*name`) is not allowed; write the value out",
                 lines.at(event.start_mark),
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise Refused(
-                "PB008", f"anchor `&{anchor}`: YAML anchors are not allowed; remove it", lines.at(event.start_mark)
-            )
+            raise Refused("PB008", "a YAML anchor (`&name`) is not allowed; remove it", lines.at(event.start_mark))
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:

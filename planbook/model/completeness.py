@@ -7,16 +7,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from planbook import placeholders, schema
+from planbook import placeholders, schema, visible
 from planbook.schema import FieldPath
 
 Content = tuple[FieldPath, dict[str, Any], Any]  # (path, the field's schema, the value or None)
 
 _STAND_INS = frozenset({"tbd", "tba", "tbc", "todo", "tk", "xxx", "fixme"})
-_STAND_IN_STARTS = frozenset(word[:3] for word in _STAND_INS)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _BRACKETED_NAME = re.compile(r"\[[A-Za-z0-9_ -]+\]")
-_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 # Letters that print as nothing: Hangul fillers, the blank Braille pattern.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
@@ -25,29 +23,30 @@ def is_empty(value: Any) -> bool:
     """Empty, TBD or still a placeholder: a value that does not count as filled in.
 
     Text counts as empty when nothing is left of it but punctuation once invisible characters and
-    HTML comments are gone and it is read as NFKC (`"\u200b"`, `"—"`, `"…"`, `"<!-- -->"`), when
-    what is left is a stand-in (`TBD.`, `[TBD]`, `ＴＢＤ`, `todo`), or when it is a bracketed name
+    HTML comments are gone and it is read as it looks (`"\u200b"`, `"—"`, `"…"`, `"<!-- -->"`), when
+    what is left is a stand-in (`TBD.`, `[TBD]`, `ＴＢＤ`, `T.B.D.`, `todo`), or when it is a bracketed name
     like a placeholder's (`[client_name]`).
     """
     if value is None:
         return True
     if isinstance(value, str):
         text = value.strip()
-        if len(text) > 5 and text.isascii() and text[0].isalnum() and text[:3].lower() not in _STAND_IN_STARTS:
-            return False  # the common case, decided without normalizing
+        if len(text) > 12 and text.isascii() and text[0] != "[":
+            return False  # the common case, decided without normalizing: no stand-in is this long
         return _is_stand_in(text) or placeholders.is_placeholder(text)
     return placeholders.is_placeholder(value)
 
 
 def _is_stand_in(text: str) -> bool:
-    text = unicodedata.normalize("NFKC", _HTML_COMMENT.sub("", text))
-    text = "".join(
-        c for c in text if unicodedata.category(c) not in _INVISIBLE and not c.isspace() and c not in _BLANK_LETTERS
+    """Nothing but punctuation, a stand-in word (`T.B.D.`, `**TBD**`, Cyrillic `ТВD`), or a bracketed
+    name, once the text is read as people see it."""
+    seen = "".join(
+        c for c in visible.folded(_HTML_COMMENT.sub("", text)) if not c.isspace() and c not in _BLANK_LETTERS
     )
-    if _BRACKETED_NAME.fullmatch(text):
+    if _BRACKETED_NAME.fullmatch(seen):
         return True
-    core = "".join(c for c in text if unicodedata.category(c)[0] in "LN")
-    return not core or (core.casefold() in _STAND_INS and len(core) == len(text.strip("[](){}.!?:;-–—…")))
+    core = "".join(c for c in seen if unicodedata.category(c)[0] in "LN")
+    return not core or core in _STAND_INS
 
 
 def content_values(data: dict[str, Any]) -> Iterator[Content]:

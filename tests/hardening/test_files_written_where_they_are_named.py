@@ -229,3 +229,51 @@ def test_a_plan_linked_into_git_metadata_is_refused(repo: GitRepo) -> None:
     (repo.path / "projects" / "X.md").symlink_to("../.git/config")
     done = planbook("check", cwd=repo.path)
     assert done.returncode == 1 and "projects/X.md:1:1: PB012" in done.stdout, done.stdout
+
+
+# -- second review: loops, other repositories, read-only files, names equal but for case -----------
+
+
+def test_a_loop_of_links_is_a_finding_for_check_and_a_clear_error_for_new_and_export(repo: GitRepo) -> None:
+    (repo.path / "projects" / "LOOP-1.md").symlink_to("LOOP-2.md")
+    (repo.path / "projects" / "LOOP-2.md").symlink_to("LOOP-1.md")
+    check = planbook("check", cwd=repo.path)
+    assert check.returncode == 1 and "PB012" in check.stdout and "Traceback" not in check.stderr, check.stdout
+    exported = planbook("export", "LOOP-1", cwd=repo.path)
+    assert (
+        exported.returncode in (1, 2)
+        and "Traceback" not in exported.stderr
+        and not (repo.path / "LOOP-1.html").exists()
+    )
+    looped = repo.path / "looped"
+    (looped / "projects").parent.mkdir()
+    (looped / "projects").symlink_to("projects", target_is_directory=True)
+    created = planbook("new", "ACME-042", "--dir", str(looped / "projects"), cwd=repo.path)
+    assert created.returncode == 2 and "loop" in created.stderr and "Traceback" not in created.stderr, created.stderr
+
+
+def test_export_never_writes_over_a_plan_even_in_another_repository(repo: GitRepo, tmp_path: Path) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.write("projects/THEIRS-001.md", "keep me")
+    other.commit("Their plan")
+    target = other.path / "projects" / "THEIRS-001.md"
+    done = planbook("export", "NORTHWIND-001", "--format", "md", "-o", str(target), cwd=repo.path)
+    assert done.returncode == 2 and "projects" in done.stderr, done.stderr
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_export_leaves_a_read_only_file_alone(repo: GitRepo, tmp_path: Path) -> None:
+    target = tmp_path / "signed.html"
+    target.write_text("the signed copy", encoding="utf-8")
+    target.chmod(0o444)
+    done = planbook("export", "NORTHWIND-001", "-o", str(target), cwd=repo.path)
+    assert done.returncode == 2 and "read-only" in done.stderr, done.stderr
+    assert target.read_text(encoding="utf-8") == "the signed copy" and mode_of(target) == 0o444
+
+
+def test_plans_whose_names_differ_only_by_case_are_refused_by_export_and_fail_status(repo: GitRepo) -> None:
+    repo.write("projects/northwind-001.md", SAMPLE.replace('id: "NORTHWIND-001"', 'id: "northwind-001"'))
+    exported = planbook("export", "NORTHWIND-001", cwd=repo.path)
+    assert exported.returncode == 1 and "PB111" in exported.stderr, exported.stderr
+    status = planbook("status", cwd=repo.path)
+    assert status.returncode == 1 and "northwind-001" in status.stdout, status.stdout  # both shown, neither passes

@@ -239,3 +239,54 @@ def test_the_site_build_refuses_what_check_refuses_in_the_folder(tmp_path, kind:
     assert check.returncode == 1, check.stdout
     build = project.build()
     assert not build.ok and "Traceback" not in build.output, build.output[-2000:]
+
+
+# -- second review: placeholders and stand-ins in disguise ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["［LEAD_ENGINEER］", "[LEAD\u200b_ENGINEER]", "[LEAD\u00ad_ENGINEER]", "`[LEAD_ENGINEER]`", "[ＬＥＡＤ_ENGINEER]"],
+)
+def test_a_placeholder_in_disguise_is_still_a_placeholder(value: str) -> None:
+    text = with_line(r'^  lead: "Priya Raman"$', f'  lead: "{value}"')
+    assert ("PB201", text.splitlines().index(f'  lead: "{value}"') + 1) in finding_codes(text)
+
+
+@pytest.mark.parametrize("value", ["T.B.D.", "**TBD**", "_tbd_", "\u0422BD", "t b d"])
+def test_a_stand_in_in_disguise_does_not_fill_a_field(value: str) -> None:
+    text = with_line(r'^  lead: "Priya Raman"$', f'  lead: "{value}"')
+    codes = [code for code, _ in finding_codes(text)]
+    assert "PB301" in codes or "PB201" in codes, codes
+
+
+@pytest.mark.parametrize(
+    ("notes", "start"),
+    [
+        ("[" * 2_001, "the notes hold 2,00"),
+        ("[a](" * 1_000 + "x" * 50_000, "this paragraph of"),
+        ("<a " * 20_000, "the notes hold 20,000 `<`"),
+        ("# h\n" * 301, "the notes hold 30"),
+        ("".join("    " * depth + "- x\n" for depth in range(22)), "lists or quotes nested 21 deep"),
+        ('<div markdown="1">\nx\n</div>\n' * 51, "the notes hold 51 HTML blocks"),
+        ("*" * 40 + "x", "40 `*` in a row"),
+    ],
+    ids=["brackets", "paragraph", "unclosed-tags", "headings", "nesting", "markdown-in-html", "emphasis-run"],
+)
+def test_notes_that_would_take_markdown_too_long_get_pb109_with_what_to_change(notes: str, start: str) -> None:
+    """Each family the second review timed (7 s to minutes in the site build for notes under 64 KiB);
+    the check itself stays linear on them (measured in SECURITY.md's limits)."""
+    loaded = load_plan("projects/NORTHWIND-001.md", text=SAMPLE + "\n" + notes + "\n")
+    assert isinstance(loaded, Plan)
+    messages = [f.message for f in check_result(loaded).findings if f.code == "PB109"]
+    assert len(messages) == 1 and messages[0].startswith(start), messages
+
+
+def test_reading_text_as_it_looks_keeps_its_lines_and_so_its_code() -> None:
+    """A character folded or dropped must not take a line break with it: the code after it is still code."""
+    from planbook.placeholders import find_leftovers
+
+    text = "Shopify ↔ QuickBooks\u200b\n| a |\n| `[CLIENT_NAME]` | `{{#if}}` |\n\n```\n[PROJECT_NAME]\n```\n\nLeft: [CLIENT_NAME]\n"
+    assert [(leftover.offset, leftover.code) for leftover in find_leftovers(text)] == [
+        (text.rindex("[CLIENT_NAME]"), "PB201")
+    ]

@@ -254,3 +254,64 @@ def test_json_output_is_ascii(repo: GitRepo) -> None:
     for fmt in ("json", "sarif"):
         done = planbook("check", "--format", fmt, cwd=repo.path)
         assert done.stdout.isascii() and json.loads(done.stdout)
+
+
+# -- second review: near-miss markers, misspelled fields, names that break lines -----------------
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "<!-- in\u200bternal -->",
+        "<!-- ınternal -->",
+        "<!-- ІNTERNAL -->",
+        "<!-- int\u00adernal -->",
+        "<!-- ｉｎｔｅｒｎａｌ -->",
+        "<!-- internal: pricing -->",
+        "<!--- internal --->",
+    ],
+)
+def test_a_near_miss_opening_marker_still_hides_what_follows(repo: GitRepo, opening: str) -> None:
+    notes = f"\nPublic.\n\n{opening}\nSECRET day rate GBP 1450\n<!-- /internal -->\n\nAlso public.\n"
+    repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
+    exported = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "-", cwd=repo.path)
+    assert "SECRET" not in exported.stdout and "SECRET" not in exported.stderr
+
+
+@pytest.mark.parametrize("closing", ["<!-- /internal extra -->", "<!-- / in ternal -->", "<!-- /internals -->"])
+def test_a_near_miss_closing_marker_ends_nothing_early(repo: GitRepo, closing: str) -> None:
+    notes = f"\nPublic.\n\n<!-- internal -->\nSECRET one\n{closing}\nSECRET two\n<!-- /internal -->\n"
+    repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
+    exported = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "-", cwd=repo.path)
+    assert "SECRET" not in exported.stdout
+
+
+def test_a_misspelled_internal_field_shows_no_values_in_a_diff(repo: GitRepo) -> None:
+    repo.write(
+        "projects/NORTHWIND-001.md",
+        SAMPLE.replace('id: "NORTHWIND-001"', 'id: "NORTHWIND-001"\ninternl:\n  day_rate: 1450', 1),
+    )
+    for output in (
+        planbook("diff", cwd=repo.path).stdout,
+        planbook("diff", "--format", "markdown", cwd=repo.path).stdout,
+    ):
+        assert "internl" in output and "1450" not in output, output
+
+
+def test_a_custom_tag_or_anchor_name_is_not_quoted_in_a_finding(repo: GitRepo) -> None:
+    repo.write("projects/NORTHWIND-001.md", SAMPLE.replace("confidence: 80", "confidence: !rate_1450 80", 1))
+    repo.write("projects/OTHER-001.md", SAMPLE.replace('id: "NORTHWIND-001"', 'id: &rate_975 "OTHER-001"', 1))
+    done = planbook("check", cwd=repo.path)
+    assert "PB009" in done.stdout and "PB008" in done.stdout
+    assert "1450" not in done.stdout and "975" not in done.stdout, done.stdout
+
+
+def test_history_shows_the_recent_commits_by_default_and_all_on_request(repo: GitRepo) -> None:
+    for commit in range(55):
+        repo.write("projects/NORTHWIND-001.md", SAMPLE.replace("confidence: 80", f"confidence: {40 + commit}"))
+        repo.commit(f"confidence {40 + commit}")
+    recent = planbook("history", "NORTHWIND-001", cwd=repo.path)
+    assert recent.returncode == 0 and len(recent.stdout.splitlines()) == 1 + 50 + 1
+    assert "--all shows every one" in recent.stdout.splitlines()[-1]
+    every = planbook("history", "NORTHWIND-001", "--all", cwd=repo.path)  # the first commit and 55 more
+    assert len(every.stdout.splitlines()) == 1 + 56

@@ -157,3 +157,10 @@ def test_the_limits_are_the_ones_security_md_states():
     assert f"| File size | {MAX_FILE_BYTES:,} bytes" in text
     assert f"| Nesting depth | {MAX_DEPTH} levels" in text
     assert f"| Values in the front matter | {MAX_VALUES:,}" in text
+    from planbook.check import notes_limits as check
+
+    assert f"| Notes | {check.MAX_NOTES_CHARS:,} characters, and {check.MAX_NOTES_BRACKETS:,} `[`" in text
+    assert f"times its length | {check.MAX_PARAGRAPH_COST:,} |" in text
+    assert f"times the notes' length | {check.MAX_HTML_COST:,} |" in text
+    bounds = f"{check.MAX_HEADINGS}; {check.MAX_NESTING} levels; {check.MAX_MARKDOWN_HTML}; {check.MAX_EMPHASIS_RUN}"
+    assert f"| {bounds} | PB109 |" in text

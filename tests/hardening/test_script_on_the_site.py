@@ -313,3 +313,62 @@ def test_in_chromium_nothing_runs_and_the_themes_search_still_works(attack_site,
     assert page.locator(".md-search-result__item").count() >= 1
     assert page.evaluate("document.getElementById('__search').checked") is True
     assert log.dialogs == []
+
+
+# -- second review: addresses and attributes the first policy let through ----------------------
+
+from planbook.export.to_html import clean_html, markdown_to_html  # noqa: E402 - grouped with its tests
+
+
+@pytest.mark.parametrize(
+    ("notes", "forbidden"),
+    [
+        ("[x](d&#9;ata:text/html,hi)", "href"),  # a tab the browser strips from the scheme
+        ('<a href="d&#9;ata:text/html;base64,PHNjcmlwdD4=">x</a>', "href"),
+        ('<a href="java&#x0A;script:alert(1)">y</a>', "href"),
+        ('<a href="vbscript:msgbox(1)">v</a>', "href"),
+        ('[link](https://ok.example){: href="javascript:alert(1)" }', "javascript"),  # attr_list replacing an address
+        ('<a href="https://x.example/f.pdf" download="invoice.exe">f</a>', "download"),
+        ('<img src="data:image/png;base64,iVBO" height="999999" width="5" alt="a">', "height"),
+        (
+            '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="vector">',
+            "data:image/svg",
+        ),  # SVG is a document, scripts and all
+        ('<div class="admonition internal"><p class="admonition-title">Internal</p><p>fake</p></div>', 'internal"'),
+        ('!!! internal "Internal"\n    a fake box of ours\n', "admonition internal"),
+    ],
+    ids=[
+        "tab-in-data",
+        "raw-tab-in-data",
+        "newline-in-javascript",
+        "vbscript",
+        "attr-list-href",
+        "download",
+        "image-height",
+        "svg-data",
+        "raw-internal-box",
+        "admonition-internal-box",
+    ],
+)
+def test_the_second_reviews_bypasses_are_cleaned(notes: str, forbidden: str) -> None:
+    assert forbidden not in clean_html(markdown_to_html(notes))
+
+
+def test_a_link_to_a_reserved_id_through_a_relative_address_is_renamed_too() -> None:
+    assert 'href="./#plan-__drawer"' in clean_html(markdown_to_html("[d](./#__drawer)"))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ftp://files.example/spec",
+        "javascript://x%0aalert(1)",
+        "mailto://x",
+        "//evil.example/x",
+        "https:/evil.example",
+        "data://text/html,x",
+    ],
+)
+def test_a_reference_is_a_link_only_when_it_is_a_full_web_address(address: str) -> None:
+    assert not escape.is_web_address(address)
+    assert escape.is_web_address("https://docs.example/spec#runbook")

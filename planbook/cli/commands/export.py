@@ -10,6 +10,7 @@ from typing import Any
 
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, load_named_plan, shown
 from planbook.escape import one_line
+from planbook.paths import PROJECTS_DIR, resolved
 from planbook.schema import is_plan_id
 
 FORMAT_NAMES = ("html", "pdf", "md")  # the keys of planbook.export.FORMATS, held by a drift test
@@ -46,7 +47,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planbook.check import check_result
+    from planbook.check import check_result, with_collisions
     from planbook.export import FORMATS, ExportError, export_plan
     from planbook.files import write_atomic
     from planbook.history import git_facts
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     path, loaded = load_named_plan(args.plan)
     if loaded is None:
         return EXIT_FINDINGS
-    result = check_result(loaded)  # the one gate: what check refuses, no client receives
+    (result,) = with_collisions([path], [check_result(loaded)])  # the one gate: what check refuses, no client receives
     if not result.ok:
         for finding in result.findings:
             print(finding, file=sys.stderr)
@@ -99,10 +100,14 @@ def export_target(output: str | None, plan: Path, suffix: str) -> Path:
     target = Path(f"{stem}{suffix}") if output is None else Path(output)
     if output is not None and (output.endswith(("/", os.sep)) or (target.is_dir() and not target.is_symlink())):
         target = target / f"{stem}{suffix}"
-    if target.exists() and os.path.samefile(target, plan):
+    try:
+        same = target.exists() and os.path.samefile(target, plan)
+    except OSError:  # a loop of links, say: the write refuses what is not a regular file
+        same = False
+    if same:
         raise UsageError(f"{target} is the plan itself; write the export somewhere else with -o")
-    if target.suffix.casefold() == ".md" and target.absolute().parent.resolve() == plan.absolute().parent.resolve():
-        raise UsageError(
-            f"{target} would sit among the plans and be read as one; write the export somewhere else with -o"
-        )
+    folder = resolved(target.absolute().parent)
+    among_plans = folder == resolved(plan.absolute().parent) or folder.name.casefold() == PROJECTS_DIR
+    if target.suffix.casefold() == ".md" and among_plans:
+        raise UsageError(f"{target} would sit among plans and be read as one; write the export somewhere else with -o")
     return target

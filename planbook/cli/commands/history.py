@@ -12,6 +12,7 @@ from planbook.cli.common import EXIT_OK, UsageError, resolve_plan, shown
 from planbook.escape import cell, code, one_line
 
 HEADINGS = ("Date", "Commit", "Status", "Confidence", "Completeness")
+LIMIT = 50  # rows by default: a plan with years of commits answers at once, and --all has them all
 
 
 def add_parser(subparsers: Any) -> None:
@@ -22,7 +23,11 @@ def add_parser(subparsers: Any) -> None:
         "confidence and completeness each one left it at. Exit codes: 0, or 2 for an unknown plan.",
     )
     parser.add_argument("plan", metavar="ID|PATH", help="a project ID in projects/, or a plan file")
-    parser.add_argument("--limit", type=int, default=None, metavar="N", help="show only the N most recent commits")
+    shown_rows = parser.add_mutually_exclusive_group()
+    shown_rows.add_argument(
+        "--limit", type=int, default=LIMIT, metavar="N", help=f"show the N most recent commits (default: {LIMIT})"
+    )
+    shown_rows.add_argument("--all", dest="limit", action="store_const", const=None, help="show every commit")
     parser.add_argument(
         "--format", choices=["text", "json", "markdown"], default="text", help="output format (default: text)"
     )
@@ -32,10 +37,12 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from planbook.history import plan_history
 
-    if args.limit is not None and args.limit < 1:
-        raise UsageError("--limit must be 1 or more")
+    if args.limit is not None and not 1 <= args.limit <= 1_000_000:
+        raise UsageError("--limit must be from 1 to 1,000,000; --all shows every commit")
     path = resolve_plan(args.plan)
-    rows = plan_history(path, limit=args.limit)
+    rows = plan_history(path, limit=None if args.limit is None else args.limit + 1)  # one more: are there older ones?
+    older = args.limit is not None and len(rows) > args.limit
+    rows = rows[: args.limit]
     if args.format == "json":
         # ASCII: a program reads \uXXXX as well, and no raw control or bidi character reaches a terminal
         json.dump([dataclasses.asdict(row) for row in rows], sys.stdout, indent=2, ensure_ascii=True)
@@ -56,4 +63,6 @@ def run(args: argparse.Namespace) -> int:
     widths = [max(len(h), *(len(values[i]) for values in table)) for i, h in enumerate(HEADINGS)]
     for values in [list(HEADINGS), *table]:
         print("  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip())
+    if older:
+        print(f"(the {args.limit} most recent commits; --all shows every one)")
     return EXIT_OK

@@ -51,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is not a folder; plans live in a folder named {PROJECTS_DIR}/")
     if not inside_repository(target):
-        raise UsageError(f"{folder} leads out of the repository; a plan must be written inside it")
+        raise UsageError(
+            f"{folder} leads out of the repository or nowhere (a loop of links); a plan must be written inside it"
+        )
     clash = case_collisions([target]).get(target)
     if clash:
         raise UsageError(f"{clash[0]} differs from {target.name} only by case; on macOS and Windows they are one file")
