@@ -51,11 +51,16 @@ def markdown_to_html(text: str) -> str:
     # tenth of exporting a small plan. A converter is not thread-safe; exports run in processes.
     converter = _converter()
     try:
-        return converter.convert(text)
-    except RecursionError:  # the check's PB109 bounds should stop such notes first; never a traceback
-        raise ExportError("the notes nest too deeply to convert; `planbook check` names the place (PB109)") from None
-    finally:
+        html: str = converter.convert(text)
         converter.reset()
+        return html
+    except BaseException as error:
+        # Whatever stopped it midway, a RecursionError above all, leaves the converter broken for
+        # every later page (raw HTML escaped, links left as text): the next page gets a new one.
+        _converter.cache_clear()
+        if isinstance(error, RecursionError):  # the check's PB109 bounds should stop such notes first
+            raise ExportError("the notes nest too deeply to convert; `planbook check` names the place (PB109)") from None
+        raise
 
 
 @functools.cache

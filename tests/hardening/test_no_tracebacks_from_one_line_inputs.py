@@ -9,6 +9,7 @@ a date at the end of the calendar, renders and exports.
 from __future__ import annotations
 
 import copy
+import inspect
 import re
 import subprocess
 import sys
@@ -248,11 +249,33 @@ def test_a_symlink_to_a_folder_is_a_finding(tmp_path) -> None:
     assert "projects/SELF.md:1:1: PB001" in done.stdout and "projects/DIR.md:1:1: PB001" in done.stdout
 
 
-def test_markdown_nested_past_pythons_recursion_limit_is_an_export_error_not_a_traceback() -> None:
-    """The check's PB109 stops such notes before any export; the converter says so on its own too."""
+def test_markdown_nested_past_pythons_recursion_limit_is_an_export_error_and_breaks_nothing_after() -> None:
+    """The check's PB109 stops such notes before any export; the converter says so on its own too.
+    Where the recursion stops depends on how deep the stack already is, and from some depths it left
+    the shared converter broken for every later page (raw HTML escaped, links left as text). So the
+    limit is moved through a range of depths, and a page converted after each."""
     from planbook.export.errors import ExportError
     from planbook.export.to_html import markdown_to_html
 
+    nested = "".join("    " * level + "- x\n" for level in range(100))
+    base, limit = len(inspect.stack(0)), sys.getrecursionlimit()
+    broken = []
+    try:
+        for headroom in range(120, 400, 4):
+            sys.setrecursionlimit(base + headroom)
+            try:
+                markdown_to_html(nested)
+            except ExportError as error:
+                assert "PB109" in str(error)
+            except RecursionError:  # so little headroom that it ran out outside the conversion
+                pass
+            finally:
+                sys.setrecursionlimit(limit)
+            after = markdown_to_html('[a](https://x.example)\n\n<a href="https://y.example">raw</a>\n')
+            if '<a href="https://x.example">a</a>' not in after or '<a href="https://y.example">raw</a>' not in after:
+                broken.append(headroom)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert broken == []
     with pytest.raises(ExportError, match="PB109"):
-        markdown_to_html("".join("    " * depth + "- x\n" for depth in range(600)))
-    assert "<li>" in markdown_to_html("- still converts after\n")  # the shared converter was reset
+        markdown_to_html("".join("    " * level + "- x\n" for level in range(600)))  # at the usual limit
