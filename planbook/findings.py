@@ -54,7 +54,7 @@ RULES: dict[str, Rule] = {
         Rule("PB302", "phase-not-done", "error", "The status is past a phase whose tasks are not all done."),
         Rule("PB303", "open-blockers", "error", "The plan has open blockers but its status is past discovery."),
         # PB4xx: internal-only content.
-        Rule("PB401", "internal-marker", "error", "An `<!-- internal -->` marker without its partner; the text it may cover is kept out of exports."),
+        Rule("PB401", "internal-marker", "error", "An `<!-- internal -->` marker without its partner (the text it may cover is kept out of exports), or an `!!! internal` box, which is no marker."),
     ]
 }
 
