@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from planbook import visible
 from planbook.escape import Markdown
 from planbook.findings import Finding, positions_of
+from planbook.placeholders import mask_markdown
 
 TITLE = "Internal — not in client exports"
 # Lenient on purpose: `<!--internal-->`, `<!-- INTERNAL: pricing -->`, `<!--- internal -->`, a marker with an
@@ -190,3 +191,23 @@ def marker_findings(path: str, notes: str, notes_line: int) -> Iterator[Finding]
     places = positions_of(notes, (problem.offset for problem in problems), notes_line)
     for problem, (line, column) in zip(problems, places):
         yield Finding(path, line, column, "PB401", problem.message)
+
+
+# `!!! internal` in the notes draws a box that reads "internal" but is plain content: a client gets it.
+_LOOK_ALIKE_BOX = re.compile(r"^[ \t>]*(?:!!!|\?\?\?\+?)[ \t]+internal\b", re.M | re.I)
+
+
+def look_alike_findings(path: str, notes: str, notes_line: int) -> Iterator[Finding]:
+    """PB401 for each `!!! internal` box outside code: the author meant it internal, and it is not."""
+    if not _LOOK_ALIKE_BOX.search(notes):
+        return
+    offsets = [match.start() for match in _LOOK_ALIKE_BOX.finditer(mask_markdown(notes, code_only=True))]
+    for line, column in positions_of(notes, offsets, notes_line):
+        yield Finding(
+            path,
+            line,
+            column,
+            "PB401",
+            "an `!!! internal` box is not internal content, and a client would "
+            "see it: put the text between `<!-- internal -->` and `<!-- /internal -->` lines",
+        )

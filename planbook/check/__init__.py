@@ -121,6 +121,8 @@ def check_plan(plan: Plan) -> CheckResult:
     findings += identity_findings(plan)
     if "<!--" in plan.notes:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
+    if "internal" in plan.notes.casefold():
+        findings += internal.look_alike_findings(plan.path, plan.notes, plan.notes_line)
     if "](" in plan.notes or "]:" in plan.notes:
         findings += relative_link_findings(plan)
     if len(plan.notes) > NOTES_WORTH_MEASURING:

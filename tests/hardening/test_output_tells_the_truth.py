@@ -315,3 +315,15 @@ def test_history_shows_the_recent_commits_by_default_and_all_on_request(repo: Gi
     assert "--all shows every one" in recent.stdout.splitlines()[-1]
     every = planbook("history", "NORTHWIND-001", "--all", cwd=repo.path)  # the first commit and 55 more
     assert len(every.stdout.splitlines()) == 1 + 56
+
+
+@pytest.mark.parametrize("box", ['!!! internal "Pricing"', "??? internal", "???+ Internal", "> !!! internal"])
+def test_an_internal_looking_box_is_refused_since_a_client_would_get_it(repo: GitRepo, box: str) -> None:
+    notes = f"\nPublic.\n\n{box}\n    SECRET day rate GBP 1450\n\n```\n!!! internal\n```\n"
+    repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
+    check = planbook("check", cwd=repo.path)
+    assert check.returncode == 1 and check.stdout.count("PB401") == 1, (
+        check.stdout
+    )  # the one in code is meant literally
+    exported = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "-", cwd=repo.path)
+    assert exported.returncode == 1 and "SECRET" not in exported.stdout
