@@ -40,8 +40,9 @@ def _marker_kind(content: str) -> bool | None:
     if word is None or not _like_internal(word.group()):
         return None
     before, after = text[: word.start()], text[word.end() :]
-    if "/" in before:
-        return False if not _WORD.search(after) and not before.replace("/", "").strip(" \t\n-!") else None
+    if "/" in before:  # closing: `/internal` exactly, so that no near miss ends a block early
+        exact = word.group() == "internal" and not _WORD.search(after) and not before.replace("/", "").strip(" \t\n-!")
+        return False if exact else None
     return True if not _WORD.search(before) else None
 
 

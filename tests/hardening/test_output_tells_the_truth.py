@@ -275,15 +275,17 @@ def test_a_near_miss_opening_marker_still_hides_what_follows(repo: GitRepo, open
     notes = f"\nPublic.\n\n{opening}\nSECRET day rate GBP 1450\n<!-- /internal -->\n\nAlso public.\n"
     repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
     exported = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "-", cwd=repo.path)
-    assert "SECRET" not in exported.stdout and "SECRET" not in exported.stderr
+    assert exported.returncode == 0, exported.stderr  # one block, opened and closed: nothing to refuse
+    assert "SECRET" not in exported.stdout and "Public." in exported.stdout and "Also public." in exported.stdout
 
 
 @pytest.mark.parametrize("closing", ["<!-- /internal extra -->", "<!-- / in ternal -->", "<!-- /internals -->"])
 def test_a_near_miss_closing_marker_ends_nothing_early(repo: GitRepo, closing: str) -> None:
-    notes = f"\nPublic.\n\n<!-- internal -->\nSECRET one\n{closing}\nSECRET two\n<!-- /internal -->\n"
+    notes = f"\nPublic.\n\n<!-- internal -->\nSECRET one\n{closing}\nSECRET two\n<!-- /internal -->\n\nAlso public.\n"
     repo.write("projects/NORTHWIND-001.md", SAMPLE + notes)
     exported = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "-", cwd=repo.path)
-    assert "SECRET" not in exported.stdout
+    assert exported.returncode == 0, exported.stderr
+    assert "SECRET" not in exported.stdout and "Public." in exported.stdout and "Also public." in exported.stdout
 
 
 def test_a_misspelled_internal_field_shows_no_values_in_a_diff(repo: GitRepo) -> None:
