@@ -11,8 +11,12 @@ plan value.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, Template
 
 from planbook.paths import PROJECTS_DIR
 from planbook.site import reference
@@ -63,3 +67,28 @@ def define_env(env: Any) -> None:
     @env.macro
     def cli_reference() -> str:
         return reference.cli_usage()
+
+
+def on_pre_page_macros(env: Any) -> None:
+    """Before each page: let mkdocs-macros compile each page source once a build, not once a page.
+
+    It compiles every page's Markdown as a new template (`Environment.from_string`): 0.6 ms a page,
+    0.64 s of a 1,000-plan build, where every plan page is the same constant `{{ plan_page() }}`. A
+    compiled template renders any number of times, each with its page's variables.
+    """
+    jinja: Environment = env.env
+    if not isinstance(jinja.__dict__.get("from_string"), _CompiledOnce):
+        jinja.from_string = _CompiledOnce(jinja.from_string)  # type: ignore[method-assign,assignment]
+
+
+class _CompiledOnce:
+    """`Environment.from_string` that keeps what it compiled, by source (the few sources a site has)."""
+
+    def __init__(self, compile_source: Callable[..., Template]) -> None:
+        self._compile = compile_source
+        self._compiled = functools.lru_cache(maxsize=64)(compile_source)
+
+    def __call__(self, source: str, *args: Any, **kwargs: Any) -> Template:
+        if args or kwargs:  # other globals or another template class: compiled as asked
+            return self._compile(source, *args, **kwargs)
+        return self._compiled(source)
