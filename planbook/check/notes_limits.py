@@ -24,6 +24,7 @@ MAX_HEADINGS = 300
 MAX_NESTING = 20  # list and quote markers, and four-space indents, at the start of a line
 MAX_MARKDOWN_HTML = 50  # HTML blocks whose content is Markdown (`<div markdown>`), which nest
 MAX_EMPHASIS_RUN = 32  # `*` or `_` in a row
+MAX_HTML_NESTING = 100  # raw HTML elements open at once: the search index walks the open ones at every tag
 NOTES_WORTH_MEASURING = 100  # shorter notes cannot nest, repeat or multiply deep enough to matter
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)|^ {0,3}(?:=+|-+)[ \t]*$", re.M)
@@ -34,6 +35,12 @@ _EMPHASIS_RUN = re.compile(rf"[*_]{{{MAX_EMPHASIS_RUN + 1},}}")
 _PARAGRAPH = re.compile(r"(?:[^\n]+\n?)+")
 _WHOLE_TAG = re.compile(r"<[/!]?[A-Za-z][^<>\n]*>")
 _TAG_START = re.compile(r"<[/!?A-Za-z]")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[\s/][^<>]*)?>")
+# Elements that never hold others (void), or that the next of their kind closes (optional end tags).
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th thead tbody tfoot option optgroup rb rt rtc rp colgroup caption html head body".split()
+)
 
 
 def notes_size_findings(plan: Plan) -> Iterator[Finding]:
@@ -70,6 +77,7 @@ def notes_size_findings(plan: Plan) -> Iterator[Finding]:
     blocks = len(_MARKDOWN_HTML.findall(scanned))
     if blocks > MAX_MARKDOWN_HTML:
         yield finding(0, f"the notes hold {blocks} HTML blocks with Markdown inside; at most {MAX_MARKDOWN_HTML} build")
+    yield from _html_nesting_findings(scanned, finding)
     run = _EMPHASIS_RUN.search(scanned)
     if run is not None:
         yield finding(
@@ -94,5 +102,26 @@ def _bracket_findings(scanned: str, finding: Callable[[int, str], Finding]) -> I
                 paragraph.start(),
                 f"this paragraph of {len(text):,} characters holds {text.count('['):,} `[`; "
                 "Markdown's time grows with their product: split it, or put it in a code block",
+            )
+            return
+
+
+def _html_nesting_findings(scanned: str, finding: Callable[[int, str], Finding]) -> Iterator[Finding]:
+    """Raw HTML nested deeper than MAX_HTML_NESTING: the cleaner closes what the notes leave open, so
+    21,500 `<q>` become a page 21,500 elements deep, and the theme's search plugin, which looks at every
+    open element at every tag, took 26 s over it. Counts an upper bound: a close tag closes one."""
+    depth = 0
+    for match in _HTML_TAG.finditer(scanned):
+        if match.group(2).lower() in _NOT_NESTING:
+            continue
+        if match.group(1):
+            depth = max(depth - 1, 0)
+            continue
+        depth += 1
+        if depth > MAX_HTML_NESTING:
+            yield finding(
+                match.start(),
+                f"HTML elements nested more than {MAX_HTML_NESTING} deep; at most {MAX_HTML_NESTING} build in "
+                "bounded time: close each element you open",
             )
             return

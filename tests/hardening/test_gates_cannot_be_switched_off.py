@@ -270,8 +270,18 @@ def test_a_stand_in_in_disguise_does_not_fill_a_field(value: str) -> None:
         ("".join("    " * depth + "- x\n" for depth in range(22)), "lists or quotes nested 21 deep"),
         ('<div markdown="1">\nx\n</div>\n' * 51, "the notes hold 51 HTML blocks"),
         ("*" * 40 + "x", "40 `*` in a row"),
+        ("Deep " + "<q>" * 21_500, "HTML elements nested more than 100 deep"),
     ],
-    ids=["brackets", "paragraph", "unclosed-tags", "headings", "nesting", "markdown-in-html", "emphasis-run"],
+    ids=[
+        "brackets",
+        "paragraph",
+        "unclosed-tags",
+        "headings",
+        "nesting",
+        "markdown-in-html",
+        "emphasis-run",
+        "html-nesting",
+    ],
 )
 def test_notes_that_would_take_markdown_too_long_get_pb109_with_what_to_change(notes: str, start: str) -> None:
     """Each family the second review timed (7 s to minutes in the site build for notes under 64 KiB);
@@ -280,6 +290,24 @@ def test_notes_that_would_take_markdown_too_long_get_pb109_with_what_to_change(n
     assert isinstance(loaded, Plan)
     messages = [f.message for f in check_result(loaded).findings if f.code == "PB109"]
     assert len(messages) == 1 and messages[0].startswith(start), messages
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        ("<q>" * 100 + "x" + "</q>" * 100) * 80,
+        "<p>A paragraph left open\n\n" * 1_000,
+        "<ul><li>one<li>two</ul>\n" * 1_000,
+        "line<br>\n" * 2_000,
+        "`<q>`" * 5_000,
+    ],
+    ids=["closed-as-opened", "open-paragraphs", "open-list-items", "line-breaks", "in-code"],
+)
+def test_html_that_closes_what_it_opens_is_not_held_to_the_nesting_bound(notes: str) -> None:
+    """The bound counts elements left open, so none of these shapes, each real HTML, is refused."""
+    loaded = load_plan("projects/NORTHWIND-001.md", text=SAMPLE + "\n" + notes + "\n")
+    assert isinstance(loaded, Plan)
+    assert [f.message for f in check_result(loaded).findings if f.code == "PB109"] == []
 
 
 def test_reading_text_as_it_looks_keeps_its_lines_and_so_its_code() -> None:

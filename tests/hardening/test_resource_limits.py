@@ -164,3 +164,4 @@ def test_the_limits_are_the_ones_security_md_states():
     assert f"times the notes' length | {check.MAX_HTML_COST:,} |" in text
     bounds = f"{check.MAX_HEADINGS}; {check.MAX_NESTING} levels; {check.MAX_MARKDOWN_HTML}; {check.MAX_EMPHASIS_RUN}"
     assert f"| {bounds} | PB109 |" in text
+    assert f"| Notes: raw HTML elements left open at once | {check.MAX_HTML_NESTING} levels | PB109 |" in text
