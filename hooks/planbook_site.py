@@ -56,7 +56,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         )
     for file in files.documentation_pages():
         file.is_modified = _always_modified  # type: ignore[method-assign]  # the portfolio shows every plan
-    targets = {}
+    downloads = {}
     for page in site.plan_pages():
         uri = f"{PROJECTS_DIR}/{page.plan_id}.md"
         if files.get_file_from_path(uri) is not None:
@@ -64,14 +64,26 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
                 f"docs/{uri} would hide the page of the plan {PROJECTS_DIR}/{page.source.name}; rename or remove it"
             )
         file = File.generated(config, uri, abs_src_path=str(page.source), inclusion=InclusionLevel.NOT_IN_NAV)
-        # The download sits beside the page: projects/<ID>/<ID>.html, or projects/<ID>.plan.html without directory URLs.
-        page.download = f"{page.plan_id}.html" if file.dest_uri.endswith("/index.html") else f"{page.plan_id}.plan.html"
-        targets[uri] = Path(config.site_dir, posixpath.dirname(file.dest_uri), page.download)
+        # The download is projects/<ID>/<ID>.html with directory URLs or without: a folder no plan's page
+        # can be, since an ID holds no `/` (`<ID>.plan.html` was the page of the plan `<ID>.plan`).
+        downloads[uri] = f"{PROJECTS_DIR}/{page.plan_id}/{page.plan_id}.html"
+        page.download = posixpath.relpath(downloads[uri], posixpath.dirname(file.dest_uri))
         # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which climbs out of docs/.
         file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         files.append(file)
-    site.start_exports(targets)
+    _refuse_downloads_over_files(files, downloads)
+    site.start_exports({uri: Path(config.site_dir, download) for uri, download in downloads.items()})
     return files
+
+
+def _refuse_downloads_over_files(files: Files, downloads: dict[str, str]) -> None:
+    """A page or file of docs/ where a plan's download goes: one would overwrite the other."""
+    written = {file.dest_uri: file.src_uri for file in files}
+    for uri, download in downloads.items():
+        if download in written:
+            raise PluginError(
+                f"docs/{written[download]} would take the place of the download of the plan {uri}; rename it"
+            )
 
 
 def _always_modified() -> bool:

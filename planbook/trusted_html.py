@@ -22,7 +22,7 @@ class TrustedHtml:
         self.blocks: dict[str, str] = {}
 
     def hold(self, markup: str) -> str:
-        marker = f"pbtrusted{self.token}x{len(self.blocks)}"
+        marker = f"pbtrusted{self.token}x{len(self.blocks)}x"  # the last `x`: marker 1 is no prefix of marker 10
         self.blocks[marker] = markup
         return marker
 
@@ -32,7 +32,10 @@ class TrustedHtml:
         return f"pbinternal{self.token}"
 
     def restore(self, cleaned: str) -> str:
-        for marker, markup in self.blocks.items():
-            cleaned = cleaned.replace(f"<p>{marker}</p>", markup).replace(marker, markup)
+        """One pass, so no block's HTML is searched again for a marker."""
+        marker = rf"pbtrusted{self.token}x\d+x"
+        cleaned = re.sub(
+            rf"<p>({marker})</p>|({marker})", lambda found: self.blocks.get(found[1] or found[2], ""), cleaned
+        )
         cleaned = cleaned.replace(self.internal_class, "internal")
         return INTERNAL_CLASS.sub("", cleaned)  # a token a plan wrote, which cannot be this render's

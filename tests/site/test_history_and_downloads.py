@@ -4,6 +4,7 @@ as one standalone HTML file that the build writes beside the page."""
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -99,3 +100,41 @@ def test_a_dirty_build_exports_only_the_edited_plan(site_project: SiteProject) -
     after = {plan_id: path.stat().st_mtime_ns for plan_id, path in exports.items()}
     assert [plan_id for plan_id in before if after[plan_id] != before[plan_id]] == ["NORTHWIND-001"]
     assert "Renamed" in exports["NORTHWIND-001"].read_text(encoding="utf-8")
+
+
+def test_without_directory_urls_each_download_is_its_own_plan_and_no_plan_takes_another_s(
+    site_project: SiteProject,
+) -> None:
+    """`projects/<ID>.plan.html`, the download's old name without directory URLs, was the page of a plan
+    whose ID is `<ID>.plan`: that plan's page replaced the other's download, and the build passed."""
+    site_project.add_plan("NORTHWIND-001", NORTHWIND)
+    twin = "NORTHWIND-001.plan"
+    site_project.add_plan(twin, NORTHWIND.replace('id: "NORTHWIND-001"', f'id: "{twin}"'))
+    config = site_project.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
+    site_project.commit("Two plans, one ID a prefix of the other", date=GIT_DATE)
+    build = site_project.build()
+    assert build.ok, build.output
+
+    for plan_id in ("NORTHWIND-001", twin):
+        page = build.html(f"projects/{plan_id}.html")
+        assert f"<strong>Project ID</strong>: {plan_id}<" in page
+        links = re.findall(r'<a class="pb-download" href="([^"]+)" download', page)
+        assert links == [f"{plan_id}/{plan_id}.html"]
+        exported = (build.site / "projects" / links[0]).read_text(encoding="utf-8")
+        assert exported.startswith("<!DOCTYPE html>")
+        assert re.findall(r"<strong>Project ID</strong>: ([^<]*)<", exported) == [plan_id]
+
+
+def test_a_file_of_the_docs_where_a_download_goes_fails_the_build(site_project: SiteProject) -> None:
+    site_project.add_plan("NORTHWIND-001", NORTHWIND)
+    docs = site_project.path / "docs"
+    target = docs.resolve()
+    docs.unlink()
+    shutil.copytree(target, docs)
+    (docs / "projects" / "NORTHWIND-001").mkdir(parents=True)
+    (docs / "projects" / "NORTHWIND-001" / "NORTHWIND-001.html").write_text("<p>mine</p>\n", encoding="utf-8")
+    site_project.commit("A file where the download goes", date=GIT_DATE)
+    build = site_project.build()
+    assert not build.ok and "Traceback" not in build.output, build.output[-2000:]
+    assert "docs/projects/NORTHWIND-001/NORTHWIND-001.html would take the place of the download" in build.output
