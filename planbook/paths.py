@@ -152,28 +152,31 @@ def case_collisions(paths: Iterable[Path]) -> dict[Path, list[Path]]:
     pre-commit meets its siblings; and a folder beside the plans' whose name differs only by case
     (`Projects/` and `projects/`) collides for every plan in it."""
     wanted = [Path(p) for p in paths]
-    siblings: dict[Path, list[Path]] = {}
+    by_folded_name: dict[Path, dict[str, list[Path]]] = {}  # each folder's entries by their case-folded name
     for path in wanted:
-        if path.parent not in siblings:
+        if path.parent not in by_folded_name:
+            names: dict[str, list[Path]] = {}
             try:
-                siblings[path.parent] = sorted(path.parent.iterdir())
+                for entry in sorted(path.parent.iterdir()):
+                    names.setdefault(entry.name.casefold(), []).append(entry)
             except OSError:
-                siblings[path.parent] = []
+                pass
+            by_folded_name[path.parent] = names
     folder_twins: dict[Path, list[Path]] = {}
-    for folder in siblings:
+    for folder in by_folded_name:
+        name = folder.absolute().name
         try:
             folder_twins[folder] = [
                 entry
                 for entry in folder.absolute().parent.iterdir()
-                if entry.name != folder.absolute().name and entry.name.casefold() == folder.absolute().name.casefold()
+                if entry.name != name and entry.name.casefold() == name.casefold()
             ]
         except OSError:
             folder_twins[folder] = []
     found: dict[Path, list[Path]] = {}
     for path in wanted:
-        key = path.name.casefold()
-        others = [entry for entry in siblings[path.parent] if entry.name != path.name and entry.name.casefold() == key]
-        others += folder_twins[path.parent]
+        same = by_folded_name[path.parent].get(path.name.casefold(), [])
+        others = [entry for entry in same if entry.name != path.name] + folder_twins[path.parent]
         if others:
             found[path] = others
     return found
