@@ -48,9 +48,12 @@ def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
         if bare is not None:
             bare_found.append((path, bare))
         elif isinstance(value, str) and ("[" in value or "{{" in value or not value.isascii()):
-            span = plan.spans.get(path)
+            leftovers = list(placeholders.find_leftovers(value, markdown=False))
+            if not leftovers:
+                continue
+            span = plan.spans.get(path)  # found by parsing the front matter again: only when it is needed
             search = span[0] if span else 0
-            for leftover in placeholders.find_leftovers(value, markdown=False):
+            for leftover in leftovers:
                 index = plan.yaml_text.find(leftover.token, search, span[1]) if span else -1
                 search = index + len(leftover.token) if index >= 0 else search
                 located.append((index, path, leftover))
