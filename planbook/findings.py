@@ -124,7 +124,8 @@ class Finding:
     def __str__(self) -> str:
         """The finding as one line for a terminal or a log: a file name or a message holding a line
         break or an escape sequence cannot start a line of its own there or drive the terminal."""
-        return one_line(f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}")
+        kind = " warning:" if self.severity == "warning" else ""
+        return one_line(f"{self.path}:{self.line}:{self.column}: {self.code}{kind} {self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -24,12 +24,24 @@ def _findings(results: Sequence[CheckResult]) -> list[Finding]:
 def report_text(results: Sequence[CheckResult], out: TextIO) -> None:
     for finding in _findings(results):
         out.write(f"{finding}\n")
-    errors = sum(not r.ok for r in results)
+    out.write(summary(results) + "\n")
+
+
+def summary(results: Sequence[CheckResult]) -> str:
+    """ "3 errors, 1 warning in 1 of 4 plans", or "4 plans checked, all pass"."""
+    findings = _findings(results)
+    errors = sum(finding.severity == "error" for finding in findings)
+    warnings = len(findings) - errors
     plans = len(results)
-    if errors:
-        out.write(f"{errors} of {plans} plan{'s' if plans != 1 else ''} failed the check\n")
-    else:
-        out.write(f"{plans} plan{'s' if plans != 1 else ''} checked, all pass\n")
+    if not findings:
+        return f"{_count(plans, 'plan')} checked, all pass"
+    counts = ", ".join(_count(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n)
+    with_findings = sum(bool(result.findings) for result in results)
+    return f"{counts} in {with_findings} of {_count(plans, 'plan')}" + ("" if errors else "; all pass")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
 
 
 def report_json(results: Sequence[CheckResult], out: TextIO) -> None:

@@ -371,3 +371,24 @@ def test_long_prose_values_are_bounded(tmp_path, sample_text):
     )
     assert [f.code for f in result.findings] == ["PB105"]
     assert "is 5,2" in result.findings[0].message and "at most 4000 are allowed" in result.findings[0].message
+
+
+def test_text_output_counts_errors_and_warnings_and_marks_the_warnings(tmp_path, sample_text, capsys):
+    warned = sample_text.replace(
+        "      order_to_invoice: true", "      order_to_invoice: true\n      tracking_sync: true"
+    )
+    (tmp_path / "NORTHWIND-001.md").write_text(warned, encoding="utf-8")
+    (tmp_path / "B-1.md").write_text('---\nid: "B-1"\nname: a: b\n---\n', encoding="utf-8")
+    (tmp_path / "C-1.md").write_text('---\nid: "C-1"\nname: [x\n---\n', encoding="utf-8")
+    (tmp_path / "D-1.md").write_text(sample_text.replace('id: "NORTHWIND-001"', 'id: "D-1"'), encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "2 errors, 1 warning in 3 of 4 plans"
+    (warning,) = [line for line in lines if "PB107" in line]
+    assert ": PB107 warning: " in warning
+    assert all(" warning:" not in line for line in lines if "PB006" in line)
+
+    for name in ("B-1.md", "C-1.md"):
+        (tmp_path / name).unlink()
+    assert main(["check", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 warning in 1 of 2 plans; all pass"

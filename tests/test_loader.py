@@ -193,7 +193,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, capsys, sample_text):
     assert code == 1
     assert "A-1.md:1:1: PB003" in output
     assert "Z-9.md:3:1: PB006 invalid YAML: did not find expected node content" in output
-    assert "2 of 3 plans failed the check" in output
+    assert "2 errors in 2 of 3 plans" in output
 
 
 def test_cli_on_malformed_input_never_prints_a_traceback(tmp_path):
@@ -203,3 +203,26 @@ def test_cli_on_malformed_input_never_prints_a_traceback(tmp_path):
     assert proc.returncode == 1
     assert "PB009" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "place", "hint"),
+    [
+        (b'---\nid: "X-1"\nname: Phase 2: go-live\n---\n', "3:14", '; quote a value that holds ": "'),
+        (b'---\nid: "X-1"\n\tname: x\n---\n', "3:1", "; it is a tab: indent with spaces"),
+        (b'---\nid: "X-1"\nclient: @acme\n---\n', "3:9", '; quote the value, as in `client: "@acme"`'),
+        (b'---\nid: "X-1"\nphases:\n  a: 1\n b: 2\n---\n', "5:2", "; check the indentation at line 5"),
+        (b'---\nid: "X-1"\nteam:\n  - a\n - b\n---\n', "5:2", "; check the indentation at line 5"),
+        (b'---\nid: "X-1"\nclient:\tx\n\tfoo: 1\n---\n', "4:1", "; indent with spaces"),
+    ],
+    ids=["colon-in-value", "tab-indent", "reserved-character", "mapping-indent", "list-indent", "tab-after-value"],
+)
+def test_yaml_first_mistakes_get_a_plain_hint_at_their_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, place: str, hint: str
+) -> None:
+    path = tmp_path / "X-1.md"
+    path.write_bytes(content)
+    code, output = run_check(path, capsys)
+    assert code == 1
+    line = next(line for line in output.splitlines() if ": PB006 " in line)
+    assert line.startswith(f"{path}:{place}: PB006 invalid YAML: ") and hint in line, line

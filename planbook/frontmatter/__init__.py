@@ -49,7 +49,9 @@ def parse_front_matter(yaml_text: str) -> tuple[dict[str, Any], Builder | None]:
         mark = e.problem_mark or e.context_mark
         position = lines.at(mark) if mark else (2, 1)
         problem = e.problem or "invalid YAML"
-        raise Refused("PB006", f"invalid YAML: {problem}", position) from e
+        raise Refused(
+            "PB006", f"invalid YAML: {problem}{yaml_hint(problem, yaml_text, mark, position)}", position
+        ) from e
     except yaml.reader.ReaderError as e:
         raise unreadable_character(yaml_text) from e
     except yaml.YAMLError as e:
@@ -83,3 +85,21 @@ def unreadable_character(yaml_text: str) -> Refused:
         f"invalid YAML: the character U+{code:04X} is not allowed in YAML text; delete it, or write it as `{escape}` inside double quotes",
         (yaml_text.count("\n", 0, index) + 2, index - line_start + 1),
     )
+
+
+def yaml_hint(problem: str, yaml_text: str, mark: Any, position: tuple[int, int]) -> str:
+    """A plain next step after libyaml's message, for the mistakes a newcomer makes first."""
+    if problem.startswith("mapping values are not allowed"):
+        return '; quote a value that holds ": ", as in `name: "Phase 2: go-live"`'
+    if problem.startswith("found character that cannot start any token"):
+        if mark is not None and yaml_text[mark.index : mark.index + 1] == "\t":
+            return "; it is a tab: indent with spaces, YAML allows no tabs there"
+        return '; quote the value, as in `client: "@acme"`: YAML keeps `@` and the backtick for itself'
+    if problem.startswith(("did not find expected key", "did not find expected '-' indicator")):
+        return (
+            f"; check the indentation at line {position[0]}: "
+            "the keys of one mapping, and the items of one list, start in one column"
+        )
+    if problem.startswith("found a tab character"):
+        return "; indent with spaces: YAML allows no tabs in indentation"
+    return ""
