@@ -12,7 +12,7 @@ from planbook import schema
 from planbook.check import CheckResult, check_result, with_collisions
 from planbook.history import last_changes
 from planbook.loader import load_plan
-from planbook.model import TASK_LISTS, GitFacts, progress_of
+from planbook.model import GitFacts, overall_progress
 from planbook.paths import plan_files_in, resolved
 
 
@@ -55,11 +55,7 @@ def row_for(result: CheckResult) -> PortfolioRow:
         return value if isinstance(value, str) else ""
 
     valid = result.completeness is not None
-    done = total = 0
-    if valid:
-        for container in TASK_LISTS:
-            d, t = progress_of(data, container)
-            done, total = done + d, total + t
+    done, total = overall_progress(data) if valid else (0, 0)
     confidence = data.get("confidence")
     return PortfolioRow(
         id=plan.id if plan is not None else Path(result.path).stem,

@@ -7,7 +7,7 @@ from typing import Any
 
 from planbook import escape, schema
 from planbook.escape import Markdown
-from planbook.model import TYPE_LABELS, integration_label, progress_of, status_label, task_label
+from planbook.model import TYPE_LABELS, integration_label, overall_progress, progress_of, status_label, task_label
 from planbook.model.tasks import mapping_at, plan_types
 
 
@@ -75,6 +75,11 @@ class PlanView:
 
     def progress(self, *container: str) -> tuple[int, int]:
         return progress_of(self._data, container)
+
+    @property
+    def overall_progress(self) -> tuple[int, int]:
+        """Tasks done of the five phases' tasks that apply to this plan."""
+        return overall_progress(self._data)
 
     def type_label(self, kind: str) -> str:
         return TYPE_LABELS.get(kind, kind)

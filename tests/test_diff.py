@@ -207,7 +207,7 @@ def test_markdown_output_has_a_before_and_after_table(repo, capsys):
     assert code == 0
     assert out.startswith("## Plan changes\n\n1 plan changed between HEAD (")
     assert "### `projects/NORTHWIND-001.md`: modified\n\n| | Before | After |\n| --- | --- | --- |\n" in out
-    assert "| Completeness | 100% | 100% |\n| Check | pass | pass |\n" in out
+    assert "| Fields filled | 100% | 100% |\n| Check | pass | pass |\n" in out
     assert "- confidence: 80 → 60\n" in out
     assert "- name: Northwind Outfitters order-to-ledger sync → \\*Northwind\\* &lt;b&gt;x&lt;/b&gt; Outfitters" in out
 

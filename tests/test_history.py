@@ -157,7 +157,7 @@ def test_cli_history_text(repo, monkeypatch, capsys):
     monkeypatch.chdir(repo.path)
     assert cli.main(["history", "NW-001", "--limit", "2"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["Date", "Commit", "Status", "Confidence", "Completeness"]
+    assert out[0].split() == ["Date", "Commit", "Status", "Confidence", "Fields", "filled"]
     assert out[1].split()[0::2] == ["2026-09-10", "development", "100%"] and out[1].split()[3] == "85%"
     assert len(out) == 4 and out[3] == "(the 2 most recent commits; --all shows every one)"  # 5 commits in all
     assert cli.main(["history", "NW-001", "--limit", "5"]) == 0
@@ -172,7 +172,7 @@ def test_cli_history_json_and_markdown(repo, monkeypatch, capsys):
     assert set(rows[0]) == {"date", "commit", "path", "status", "confidence", "completeness"}
     assert cli.main(["history", "NW-001", "--format", "markdown", "--limit", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "| Date | Commit | Status | Confidence | Completeness |"
+    assert out[0] == "| Date | Commit | Status | Confidence | Fields filled |"
     assert out[2].startswith("| 2026-09-10 | `") and out[2].endswith("| development | 85% | 100% |")
 
 

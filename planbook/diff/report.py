@@ -243,7 +243,7 @@ def format_markdown(report: DiffReport) -> str:
         title = " → ".join(escape.code(path) for path in paths)
         lines += ["", f"### {title}: {plan.kind}", "", "| | Before | After |", "| --- | --- | --- |"]
         before, after = plan.before, plan.after
-        for label, attribute in (("Completeness", "completeness"), ("Check", "gate")):
+        for label, attribute in (("Fields filled", "completeness"), ("Check", "gate")):
             old = escape.cell(getattr(before, attribute)) if before else "—"
             new = escape.cell(getattr(after, attribute)) if after else "—"
             lines.append(f"| {label} | {old} | {new} |")

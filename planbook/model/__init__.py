@@ -12,7 +12,15 @@ from planbook.model.completeness import completeness_of, content_values, is_empt
 from planbook.model.labels import STATUS_LABELS, TYPE_LABELS, integration_label, status_label
 from planbook.model.lifecycle import gate_checklists, lifecycle_index, previous_status
 from planbook.model.schedule import ScheduledPhase, duration_days, phase_schedule
-from planbook.model.tasks import TASK_LISTS, applicable_tasks, open_tasks, progress_of, task_label, value_at
+from planbook.model.tasks import (
+    TASK_LISTS,
+    applicable_tasks,
+    open_tasks,
+    overall_progress,
+    progress_of,
+    task_label,
+    value_at,
+)
 from planbook.model.versions import GitFacts, date_label, is_committed_version, version_label
 
 __all__ = [
@@ -32,6 +40,7 @@ __all__ = [
     "is_empty",
     "lifecycle_index",
     "open_tasks",
+    "overall_progress",
     "phase_schedule",
     "previous_status",
     "progress_of",

@@ -56,6 +56,12 @@ def progress_of(data: dict[str, Any], container: tuple[str, ...]) -> tuple[int, 
     return total - len(open_tasks(data, container)), total
 
 
+def overall_progress(data: dict[str, Any]) -> tuple[int, int]:
+    """(done, total) for the tasks of all five phases that apply to this plan."""
+    counts = [progress_of(data, container) for container in TASK_LISTS]
+    return sum(done for done, _ in counts), sum(total for _, total in counts)
+
+
 def task_label(data: dict[str, Any], container: tuple[str, ...], key: str, *, escaped: bool = True) -> str:
     """A task's text from the template, with the plan's values filled in (escaped unless told not).
 

@@ -131,7 +131,12 @@ def test_plan_page_shows_progress_completeness_and_status(sample_site) -> None:
     assert len(progress) == 5  # one per phase
     assert (progress[0]["value"], progress[0]["max"]) == ("5", "5")
     assert page.find("span", class_="pb-status--development")
-    assert page.find("span", class_="pb-completeness")
+    # What each figure measures, side by side: NORTHWIND-001 has every field filled and 9 of its 28
+    # tasks done, which "100% complete" read as a finished project.
+    html = build.plan_page("NORTHWIND-001")
+    assert '<span class="pb-badge pb-tasks-done">9 of 28 tasks done</span>' in html
+    assert "100% of fields filled</span>" in html
+    assert "% complete<" not in html
 
 
 def test_plan_page_shows_version_and_date_of_the_last_commit(sample_site) -> None:
@@ -178,8 +183,8 @@ def test_portfolio_table_has_every_column_and_plan(sample_site) -> None:
         "Status",
         "Lead",
         "Confidence",
-        "Completeness",
-        "Progress",
+        "Fields filled",
+        "Tasks done",
         "Last updated",
     ]
     rows = re.findall(r"<tr data-status=", table)

@@ -54,7 +54,7 @@ def test_plan_page_history_lists_each_commit_newest_first(site_project: SiteProj
     assert build.ok, build.output
 
     rows = Table(build.plan_page("NORTHWIND-001")).rows
-    assert rows[0] == ["Date", "Commit", "Status", "Confidence", "Completeness"]
+    assert rows[0] == ["Date", "Commit", "Status", "Confidence", "Fields filled"]
     body = rows[1:]
     assert [row[:3] for row in body] == [
         [GIT_DATE[:10], second[: len(body[0][1])], "development"],

@@ -11,7 +11,14 @@ from typing import Any
 from planbook.cli.common import EXIT_OK, UsageError, resolve_plan, shown
 from planbook.escape import cell, code, one_line
 
-HEADINGS = ("Date", "Commit", "Status", "Confidence", "Completeness")
+COLUMNS = {
+    "date": "Date",
+    "commit": "Commit",
+    "status": "Status",
+    "confidence": "Confidence",
+    "completeness": "Fields filled",
+}
+HEADINGS = tuple(COLUMNS.values())
 LIMIT = 50  # rows by default: a plan with years of commits answers at once, and --all has them all
 
 
@@ -48,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump([dataclasses.asdict(row) for row in rows], sys.stdout, indent=2, ensure_ascii=True)
         sys.stdout.write("\n")
         return EXIT_OK
-    table = [[one_line(row.as_dict()[key.lower()]) for key in HEADINGS] for row in rows]
+    table = [[one_line(row.as_dict()[key]) for key in COLUMNS] for row in rows]
     if args.format == "markdown":
         print("| " + " | ".join(HEADINGS) + " |")
         print("|" + "|".join("---" for _ in HEADINGS) + "|")

@@ -14,7 +14,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "status",
         help="the portfolio as a table",
-        description="Show every plan: ID, client, systems, status, completeness, confidence.",
+        description="Show every plan: ID, client, systems, status, tasks done, fields filled, confidence.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="plan files or folders (default: projects/)")
     parser.set_defaults(run=run)
@@ -33,13 +33,15 @@ def run(args: argparse.Namespace) -> int:
         ("Client", "left", True),
         ("Systems", "left", True),
         ("Status", "left", False),
-        ("Complete", "right", False),
+        ("Tasks done", "right", False),
+        ("Fields filled", "right", False),
         ("Confidence", "right", False),
     ]:
         table.add_column(heading, justify=justify, no_wrap=not wrap, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
         table.add_row(
             *(one_line(value) for value in (row.id, row.client, row.systems, row.status)),
+            "" if row.completeness is None else f"{row.tasks_done} of {row.tasks_total}",
             "invalid" if row.completeness is None else f"{row.completeness}%",
             "" if row.confidence is None else f"{row.confidence}%",
             style=None if row.ok else "red",
