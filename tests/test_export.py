@@ -579,6 +579,33 @@ def test_pdf_holds_every_template_heading_in_order_and_pages_are_not_blank(tmp_p
 
 
 @pytest.mark.browser
+def test_a_draft_pdf_says_draft_on_every_page(tmp_path):
+    _need(str(CHROMIUM), "pdftotext", "pdfinfo")
+    from planbook.scaffold import scaffold
+
+    plan = tmp_path / "projects" / "ACME-042.md"
+    plan.parent.mkdir()
+    plan.write_text(scaffold("ACME-042"), encoding="utf-8")
+    target = tmp_path / "ACME-042.pdf"
+    run = subprocess.run(
+        [sys.executable, "-m", "planbook.cli", "export", str(plan), "--draft", "-o", str(target)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    pages = pdf_pages(target)
+    assert pages >= 3
+    for page in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), "-enc", "UTF-8", str(target), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "DRAFT" in text and "not for signature" in text, f"page {page} of {pages}: {text[-300:]}"
+
+
+@pytest.mark.browser
 def test_pdf_printing_refuses_every_request_and_keeps_internal_content_out(browser, tmp_path, internal_text):
     _need(str(CHROMIUM), "pdftotext")
     from planbook.export.to_pdf import PdfPrinter, export_pdf

@@ -24,28 +24,35 @@ __all__ = ["FORMATS", "ExportError", "build_document", "export_html", "export_ma
 
 
 def export_pdf(
-    plan: Plan, context: RenderContext | None = None, *, internal: bool = False, printer: object = None
+    plan: Plan,
+    context: RenderContext | None = None,
+    *,
+    internal: bool = False,
+    draft: bool = False,
+    printer: object = None,
 ) -> bytes:
     """The plan as a PDF (imports the browser machinery only when a PDF is asked for)."""
     from planbook.export.to_pdf import export_pdf as print_pdf
 
-    return print_pdf(plan, context, internal=internal, printer=printer)  # type: ignore[arg-type]
+    return print_pdf(plan, context, internal=internal, draft=draft, printer=printer)  # type: ignore[arg-type]
 
 
 def _encoded(render: Callable[..., str]) -> Callable[..., bytes]:
-    return lambda plan, context, internal: render(plan, context, internal=internal).encode("utf-8")
+    return lambda plan, context, **options: render(plan, context, **options).encode("utf-8")
 
 
-#: Format name → (file suffix, exporter returning the file's bytes).
+#: Format name → (file suffix, exporter returning the file's bytes; it takes `internal` and `draft`).
 FORMATS: dict[str, tuple[str, Callable[..., bytes]]] = {
     "html": (".html", _encoded(export_html)),
-    "pdf": (".pdf", lambda plan, context, internal: export_pdf(plan, context, internal=internal)),
+    "pdf": (".pdf", export_pdf),
     "md": (".md", _encoded(export_markdown)),
 }
 
 
-def export_plan(plan: Plan, fmt: str, *, context: RenderContext | None = None, internal: bool = False) -> bytes:
-    """The plan as a file of format `fmt` (a key of FORMATS)."""
+def export_plan(
+    plan: Plan, fmt: str, *, context: RenderContext | None = None, internal: bool = False, draft: bool = False
+) -> bytes:
+    """The plan as a file of format `fmt` (a key of FORMATS); `draft` marks every page DRAFT."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    return FORMATS[fmt][1](plan, context, internal)
+    return FORMATS[fmt][1](plan, context, internal=internal, draft=draft)

@@ -32,10 +32,16 @@ class Cover:
     version: str
     date: str
     uncommitted: bool = False  # the values shown are not those of any commit
+    draft: bool = False  # exported with --draft: the plan may fail check
 
     @property
     def signoff_notice(self) -> str | None:
         """Why this document is not for signature, or None when it is."""
+        if self.draft:
+            return (
+                "This is a draft, exported before the plan passes `planbook check`: it may hold placeholders and "
+                "unfinished sections. Fix its findings and export it again without --draft before signing."
+            )
         if self.uncommitted:
             return (
                 "This document shows content that is not committed: it is not a version of the plan anyone can "
@@ -60,13 +66,15 @@ class Document:
         return f"{head}{PHASES_HEADING}\n{timeline}\n\n{tail.lstrip(chr(10))}"
 
 
-def build_document(plan: Plan, *, context: RenderContext | None = None, internal: bool = False) -> Document:
+def build_document(
+    plan: Plan, *, context: RenderContext | None = None, internal: bool = False, draft: bool = False
+) -> Document:
     context = context or RenderContext()
     body = render_plan(plan, flavor="markdown", context=context, internal=internal)
-    return Document(cover=cover_of(plan, context), body=body, internal=internal)
+    return Document(cover=cover_of(plan, context, draft=draft), body=body, internal=internal)
 
 
-def cover_of(plan: Plan, context: RenderContext) -> Cover:
+def cover_of(plan: Plan, context: RenderContext, *, draft: bool = False) -> Cover:
     data = plan.data
 
     def text(key: str, fallback: str) -> str:
@@ -86,4 +94,5 @@ def cover_of(plan: Plan, context: RenderContext) -> Cover:
         version=version_label(data, context.git),
         date=date_label(data, context.git) or dt.date.today().isoformat(),
         uncommitted=not is_committed_version(context.git),
+        draft=draft,
     )

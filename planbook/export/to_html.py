@@ -26,9 +26,12 @@ from planbook.trusted_html import TrustedHtml
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
-def export_html(plan: Plan, context: RenderContext | None = None, *, internal: bool = False) -> str:
-    """The plan as a standalone HTML document; `internal` keeps internal-only content, marked."""
-    return document_html(build_document(plan, context=context, internal=internal), plan.data)
+def export_html(
+    plan: Plan, context: RenderContext | None = None, *, internal: bool = False, draft: bool = False
+) -> str:
+    """The plan as a standalone HTML document; `internal` keeps internal-only content, marked; `draft`
+    marks every page DRAFT."""
+    return document_html(build_document(plan, context=context, internal=internal, draft=draft), plan.data)
 
 
 def document_html(document: Document, data: dict[str, Any]) -> str:

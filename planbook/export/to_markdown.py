@@ -13,9 +13,11 @@ from planbook.loader import Plan
 from planbook.render import RenderContext
 
 
-def export_markdown(plan: Plan, context: RenderContext | None = None, *, internal: bool = False) -> str:
+def export_markdown(
+    plan: Plan, context: RenderContext | None = None, *, internal: bool = False, draft: bool = False
+) -> str:
     """The plan as a standalone Markdown document; `internal` keeps internal-only content, marked."""
-    document = build_document(plan, context=context, internal=internal)
+    document = build_document(plan, context=context, internal=internal, draft=draft)
     table = timeline_table(plan.data)
     timeline = f"**Timeline**:\n\n{table}" if table else ""
     return f"{_cover(document)}\n\n---\n\n{document.body_with(timeline).rstrip()}\n\n---\n\n{_signoff(document)}\n"
@@ -31,7 +33,8 @@ def _cover(document: Document) -> str:
         ("Version", cover.version),
         ("Date", cover.date),
     ]
-    lines = [
+    lines = ["> **DRAFT: not for signature.** This plan does not pass `planbook check` yet.", ""] if cover.draft else []
+    lines += [
         f"**{inline(cover.name)}**  ",
         f"Implementation plan {inline(cover.plan_id)}, prepared for {inline(cover.client)}",
         "",

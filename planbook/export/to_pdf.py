@@ -113,13 +113,19 @@ class PdfPrinter:
 
 
 def export_pdf(
-    plan: Plan, context: RenderContext | None = None, *, internal: bool = False, printer: PdfPrinter | None = None
+    plan: Plan,
+    context: RenderContext | None = None,
+    *,
+    internal: bool = False,
+    draft: bool = False,
+    printer: PdfPrinter | None = None,
 ) -> bytes:
     """The plan as a PDF; pass a `printer` to reuse one browser for many plans."""
-    document = build_document(plan, context=context, internal=internal)
+    document = build_document(plan, context=context, internal=internal, draft=draft)
     page = document_html(document, plan.data)
     cover = document.cover
     footer = f"{cover.name} · version {cover.version}" + (" · INTERNAL — not for the client" if internal else "")
+    footer = f"DRAFT — not for signature · {footer}" if draft else footer
     if printer is not None:
         return printer.print_html(page, footer=footer)
     with PdfPrinter() as own:

@@ -126,6 +126,29 @@ def test_a_plan_that_fails_check_is_not_exported(repo: GitRepo) -> None:
     )
 
 
+def test_a_plan_that_fails_check_is_exported_with_draft_marked_draft_and_not_for_signature(repo: GitRepo) -> None:
+    repo.write("projects/ACME-042.md", scaffold("ACME-042"))
+    target = repo.path / "ACME-042.html"
+    done = planbook("export", "ACME-042", "--draft", "-o", str(target), cwd=repo.path)
+    assert done.returncode == 0, done.stderr
+    assert "PB201" in done.stderr and "exported as a DRAFT" in done.stderr
+    html = target.read_text(encoding="utf-8")
+    assert '<div class="pb-watermark" aria-hidden="true">DRAFT</div>' in html
+    assert "<title>DRAFT · " in html and "DRAFT, not for signature" in html
+    assert "<strong>Not for signature.</strong> This is a draft" in html
+    assert "By signing, both parties accept" not in html
+
+    markdown = planbook("export", "ACME-042", "--draft", "--format", "md", "-o", "-", cwd=repo.path)
+    assert markdown.returncode == 0
+    assert markdown.stdout.startswith("> **DRAFT: not for signature.**")
+    assert "**Not for signature.** This is a draft" in markdown.stdout
+
+
+def test_a_passing_plan_exported_without_draft_has_no_draft_mark(repo: GitRepo) -> None:
+    done = planbook("export", "NORTHWIND-001", "--format", "md", "-o", "-", cwd=repo.path)
+    assert done.returncode == 0 and "DRAFT" not in done.stdout and "By signing, both parties accept" in done.stdout
+
+
 def test_the_site_says_so_too(repo: GitRepo) -> None:
     from planbook.check import check_result
     from planbook.history import git_facts

@@ -22,7 +22,8 @@ def add_parser(subparsers: Any) -> None:
         help="one plan as a standalone document: HTML, PDF or Markdown",
         description="Write one plan as a self-contained document for a client: a cover, the whole plan, the phase timeline "
         "and a sign-off block. It needs no network; PDF needs Chromium. Internal-only content is left out "
-        "unless --internal is given. Exit codes: 0 written, 1 the plan fails check, 2 a usage error.",
+        "unless --internal is given. A plan that fails check is exported only with --draft, marked DRAFT on every page. "
+        "Exit codes: 0 written, 1 the plan fails check, 2 a usage error.",
     )
     parser.add_argument("plan", metavar="ID|PATH", help="a project ID in projects/, or a plan file")
     parser.add_argument(
@@ -37,6 +38,11 @@ def add_parser(subparsers: Any) -> None:
         metavar="FILE",
         default=None,
         help="where to write it (default: ID.FORMAT in the current folder; - for standard output)",
+    )
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="export even a plan that fails check: every page says DRAFT, and the sign-off is not for signature",
     )
     parser.add_argument(
         "--internal",
@@ -63,16 +69,18 @@ def run(args: argparse.Namespace) -> int:
         for finding in result.findings:
             print(finding, file=sys.stderr)
         errors = sum(finding.severity == "error" for finding in result.findings)
-        print(
-            one_line(
-                f"planbook: {shown(path)} fails the check ({errors} finding{'s' if errors != 1 else ''}), "
-                "so it is not exported; fix them and export again"
-            ),
-            file=sys.stderr,
-        )
-        return EXIT_FINDINGS
+        found = f"{shown(path)} fails the check ({errors} finding{'s' if errors != 1 else ''})"
+        if not args.draft:
+            print(
+                one_line(f"planbook: {found}, so it is not exported; fix them, or export a draft with --draft"),
+                file=sys.stderr,
+            )
+            return EXIT_FINDINGS
+        print(one_line(f"planbook: {found}; exported as a DRAFT, not for signature"), file=sys.stderr)
     try:
-        document = export_plan(loaded, fmt, context=RenderContext(git=git_facts(path)), internal=args.internal)
+        document = export_plan(
+            loaded, fmt, context=RenderContext(git=git_facts(path)), internal=args.internal, draft=args.draft
+        )
     except ExportError as e:
         raise UsageError(str(e)) from None
     if args.output == "-":
@@ -84,7 +92,8 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(target, document)
     except OSError as e:
         raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
-    print(one_line(f"wrote {target} ({len(document):,} bytes, {fmt}{', internal edition' if args.internal else ''})"))
+    edition = (", internal edition" if args.internal else "") + (", DRAFT" if args.draft else "")
+    print(one_line(f"wrote {target} ({len(document):,} bytes, {fmt}{edition})"))
     return EXIT_OK
 
 
