@@ -68,7 +68,7 @@ def _is_task_list(spec: dict[str, Any]) -> bool:
 
 def _emit_list(name: str, spec: dict[str, Any], lines: list[str], indent: str) -> None:
     items = spec.get("items", {})
-    count = spec.get("x-template-count", 2)
+    count = 1 if spec.get("uniqueItems") else spec.get("x-template-count", 2)  # one placeholder cannot stand twice
     lines.append(f"{indent}{name}:")
     for number in range(1, count + 1):
         if items.get("type") == "object":

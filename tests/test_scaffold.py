@@ -69,3 +69,26 @@ def test_status_marks_invalid_plans(tmp_path, capsys):
     (tmp_path / "BAD-1.md").write_text("---\nid: [\n---\n")
     assert main(["status", str(tmp_path)]) == 1
     assert "invalid" in capsys.readouterr().out
+
+
+def test_a_scaffold_without_types_has_only_its_placeholders_to_fill(tmp_path):
+    """No `types` listed twice (PB105), and no task of another type (PB107) before a type is named."""
+    from planbook.check import check_result
+
+    text = scaffold("ACME-1")
+    plan = load_plan(tmp_path / "ACME-1.md", text=text)
+    assert isinstance(plan, Plan)
+    assert plan.data["types"] == ["[INTEGRATION_TYPE]"]
+    assert {finding.code for finding in check_result(plan).findings} == {"PB201"}
+
+
+@pytest.mark.parametrize("kind", ["accounting", "marketing", "fulfillment"])
+def test_a_scaffold_of_one_type_holds_only_that_types_tasks(tmp_path, kind):
+    from planbook.check import check_result
+
+    plan = load_plan(tmp_path / "ACME-1.md", text=scaffold("ACME-1", types=[kind]))
+    assert isinstance(plan, Plan)
+    specs = schema.task_specs(("phases", "development", "tasks"))
+    needs = {specs[key].get("x-requires-type") for key in plan.data["phases"]["development"]["tasks"]}
+    assert needs == {None, kind}
+    assert {finding.code for finding in check_result(plan).findings} == {"PB201"}

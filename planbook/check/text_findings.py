@@ -178,7 +178,8 @@ def identity_findings(plan: Plan) -> Iterator[Finding]:
     phases = plan.data.get("phases")
     development = phases.get("development") if isinstance(phases, dict) else None
     tasks = development.get("tasks") if isinstance(development, dict) else None
-    if isinstance(types, list) and isinstance(tasks, dict):
+    # Until the plan names a known type (a scaffold's `[INTEGRATION_TYPE]`), no task is another type's.
+    if isinstance(types, list) and any(kind in schema.INTEGRATION_TYPES for kind in types) and isinstance(tasks, dict):
         specs = schema.task_specs(("phases", "development", "tasks"))
         for key in tasks:
             needs = specs.get(key, {}).get("x-requires-type")
