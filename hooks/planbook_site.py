@@ -1,7 +1,8 @@
 """MkDocs hooks: the site's events, each handed to the engine's `SiteBuild` (planbook/site/build.py).
 
+- `on_startup`: `mkdocs serve` previews drafts; every other command is strict about them.
 - `on_files`: check every plan and fail the build with check's own `path:line:col: CODE message`
-  lines; add a page for each plan at `projects/<ID>/`, read from the plan file itself, kept out of the
+  lines (in the preview, a plan with findings is a draft page instead); add a page for each plan at `projects/<ID>/`, read from the plan file itself, kept out of the
   nav (the portfolio is the plans' index; a nav of a thousand plans would be copied into every page).
 - `on_page_read_source`: a plan page's source is the engine's constant `PLAN_PAGE_SOURCE`, which
   mkdocs-macros renders by calling the `plan_page()` macro (macros/main.py); MkDocs never reads a plan.
@@ -39,6 +40,12 @@ def _build(config: MkDocsConfig) -> SiteBuild:
     return SiteBuild.current(Path(os.path.dirname(os.path.abspath(config.config_file_path))))
 
 
+def on_startup(*, command: str, dirty: bool) -> None:
+    """`mkdocs serve` previews drafts: a plan with findings gets its page, its findings at the top, and
+    the preview never stops on a plan's content. Every other command fails the build on them."""
+    SiteBuild.preview = command == "serve"
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.markdown_extensions.append(TaskLabelsExtension())  # type: ignore[arg-type]
     return config
@@ -49,11 +56,11 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     errors, warnings = site.findings()
     for line in warnings:
         log.info(line)  # check passes plans with warnings, and so does the site
-    if errors:
-        raise PluginError(
-            f"{site.failing} plan{'s' if site.failing != 1 else ''} in {PROJECTS_DIR}/ failed `planbook check`:\n"
-            + "\n".join(errors)
-        )
+    failed = f"{site.failing} plan{'s' if site.failing != 1 else ''} in {PROJECTS_DIR}/ failed `planbook check`"
+    if errors and not SiteBuild.preview:
+        raise PluginError(f"{failed}:\n" + "\n".join(errors))
+    if errors:  # info, not a warning: `serve --strict` would stop on a warning, and the preview must not
+        log.info(f"{failed}; their pages are previewed as drafts, with their findings:\n" + "\n".join(errors))
     for file in files.documentation_pages():
         file.is_modified = _always_modified  # type: ignore[method-assign]  # the portfolio shows every plan
     downloads = {}
@@ -66,8 +73,9 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         file = File.generated(config, uri, abs_src_path=str(page.source), inclusion=InclusionLevel.NOT_IN_NAV)
         # The download is projects/<ID>/<ID>.html with directory URLs or without: a folder no plan's page
         # can be, since an ID holds no `/` (`<ID>.plan.html` was the page of the plan `<ID>.plan`).
-        downloads[uri] = f"{PROJECTS_DIR}/{page.plan_id}/{page.plan_id}.html"
-        page.download = posixpath.relpath(downloads[uri], posixpath.dirname(file.dest_uri))
+        if page.result.ok:  # a draft has no download: export refuses it too
+            downloads[uri] = f"{PROJECTS_DIR}/{page.plan_id}/{page.plan_id}.html"
+            page.download = posixpath.relpath(downloads[uri], posixpath.dirname(file.dest_uri))
         # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which climbs out of docs/.
         file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         files.append(file)

@@ -94,6 +94,7 @@ def _template() -> Template:
         html=escape.html_text,
         internal=_internal,
         percent=_percent,
+        percent_text=_percent_text,
         trusted=_trusted,
         held=_held,
     )
@@ -127,6 +128,11 @@ def _trusted(value: Any) -> Markdown:
 def _internal(jinja: Any, value: Any, site: bool) -> Markdown:
     """The template's own Markdown (values escaped already), marked as internal for where it lands."""
     return internal.mark(value if isinstance(value, Markdown) else escape.block(value), site=site, box=jinja["box"])
+
+
+def _percent_text(value: Any) -> str:
+    """A percentage as plain text, for HTML that Markdown never reads (the held badges)."""
+    return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
 def _percent(value: Any) -> Markdown:

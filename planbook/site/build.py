@@ -29,7 +29,7 @@ from planbook.model import GitFacts
 from planbook.paths import PROJECTS_DIR, resolved
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
-from planbook.site import portfolio_view
+from planbook.site import drafts, portfolio_view
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
@@ -54,6 +54,8 @@ class SiteBuild:
 
     #: The build under way for each project (by its root): the hooks begin it, the macros find it.
     _current: dict[Path, SiteBuild] = {}
+    #: `mkdocs serve` (the hooks say so at start-up): a plan with findings is a draft page, not a failed build.
+    preview = False
 
     def __init__(self, root: Path, portfolio: Portfolio) -> None:
         self.root = root
@@ -134,10 +136,16 @@ class SiteBuild:
 
     def plan_markdown(self, uri: str, *, edit_url: str | None) -> str:
         """The Markdown of the plan page at `uri`, through the engine's template; its own HTML (badges,
-        progress, the download link) held aside until `finish_html`."""
+        progress, the download link) held aside until `finish_html`. A draft (a plan with errors, which
+        only the preview publishes) starts with its findings, each linking to the edit."""
         page = self.pages[uri]
-        assert page.result.plan is not None  # the build let no plan through that did not load
         held = self._held.setdefault(uri, TrustedHtml())
+        banner = ""
+        if not page.result.ok:
+            banner = held.hold(drafts.findings_banner(page.result, f"{PROJECTS_DIR}/{page.source.name}", edit_url))
+            if page.result.plan is None:  # nothing to render until the file loads
+                return f"# {page.plan_id}\n\n{banner}\n"
+        assert page.result.plan is not None
         context = RenderContext(
             git=page.git,
             edit_url=edit_url,
@@ -145,7 +153,11 @@ class SiteBuild:
             downloads=[("HTML", page.download)] if page.download else [],
             trusted_html=held,
         )
-        return render_plan(page.result.plan, flavor="site", context=context)
+        markdown = render_plan(page.result.plan, flavor="site", context=context)
+        if not banner:
+            return markdown
+        title, _, rest = markdown.partition("\n")  # the findings under the page's first heading
+        return f"{title}\n\n{banner}\n\n{rest}" if title.startswith("# ") else f"{banner}\n\n{markdown}"
 
     def hold(self, uri: str, html: str) -> str:
         """The marker that stands for `html` in the Markdown of the page at `uri`: Python-Markdown reads a
@@ -156,6 +168,8 @@ class SiteBuild:
         """The page's HTML as it is published: a plan page's cleaned, and every held block put back."""
         if self.is_plan_page(uri):
             html = clean_plan_html(html)
+            if not self.pages[uri].result.ok:
+                html = drafts.mark_placeholders(html)
         held = self._held.pop(uri, None)
         return held.restore(html) if held is not None else html
 
@@ -175,7 +189,7 @@ class SiteBuild:
         exports = []
         for uri, target in targets.items():
             page = self.pages[uri]
-            if _stale(target, page.source):
+            if page.result.ok and _stale(target, page.source):
                 exports.append(HtmlExport(page.source, RenderContext(git=page.git), target))
         self._exports = start_html_exports(exports)
 

@@ -1,0 +1,52 @@
+"""The preview's drafts: a plan page built while its plan still has findings (`mkdocs serve` only; a
+strict build fails on them). The page opens with the findings, check's own lines, each linking to the
+edit, and the placeholders left in it are marked where they stand."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from planbook.check import CheckResult
+
+# A template placeholder in the page's text, `[CLIENT_NAME]`, outside any tag.
+_TEXT = re.compile(r">([^<]+)<")
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*\]")
+
+
+def findings_banner(result: CheckResult, shown_path: str, edit_url: str | None) -> str:
+    """The draft's findings as HTML: every value escaped here, since this HTML is held out of the cleaner."""
+    errors = [finding for finding in result.findings if finding.severity == "error"]
+    warnings = len(result.findings) - len(errors)
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}" + (
+        f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    )
+    items = []
+    for finding in result.findings:
+        place = f"{shown_path}:{finding.line}:{finding.column}"
+        where = (
+            f'<a href="{html.escape(edit_url)}" title="Edit the plan">{html.escape(place)}</a>'
+            if edit_url
+            else html.escape(place)
+        )
+        kind = " warning:" if finding.severity == "warning" else ""
+        items.append(
+            f"<li><code>{where}</code> <strong>{finding.code}</strong>{kind} {html.escape(finding.message)}</li>"
+        )
+    return (
+        '<div class="pb-draft-banner" role="status">'
+        f"<p><strong>Draft: {count}.</strong> This page is a preview; the strict build, CI and "
+        "<code>planbook export</code> refuse the plan until these are fixed. Placeholders left are "
+        '<mark class="pb-placeholder">marked</mark>.</p>'
+        f"<ul>{''.join(items)}</ul></div>"
+    )
+
+
+def mark_placeholders(page_html: str) -> str:
+    """Each `[PLACEHOLDER]` in the page's text wrapped in `<mark>`; attributes and tags are left alone."""
+    return _TEXT.sub(
+        lambda text: (
+            ">" + _PLACEHOLDER.sub(lambda found: f'<mark class="pb-placeholder">{found[0]}</mark>', text[1]) + "<"
+        ),
+        page_html,
+    )
