@@ -192,6 +192,21 @@ def figures(results: dict[str, Any]) -> list[dict[str, Any]]:
                 rebuild_s=round(median(p5["rebuild_s"]), 3) if p5["rebuild_s"] else None,
             )
         )
+        kinds = p5.get("edit_kinds", [])
+        for kind, what in (("add-finding", "an edit that adds a finding"), ("fix-finding", "an edit that fixes it")):
+            times = [seconds for seconds, done in zip(p5["edit_to_preview_s"], kinds) if done == kind]
+            if times:
+                worst = max(times)
+                out.append(
+                    _figure(
+                        f"P5.{kind}",
+                        f"Edit to preview, {what} (the slowest of {len(times)})",
+                        round(worst, 3),
+                        "s",
+                        "≤ 1.0",
+                        worst <= 1.0,
+                    )
+                )
     return out
 
 

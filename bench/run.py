@@ -35,8 +35,8 @@ class Sizes:
     edits: int
 
 
-FULL = Sizes(site=1000, scale=(200, 1000, 2000), check=10_000, repeats=3, edits=5)
-QUICK = Sizes(site=60, scale=(30, 60, 120), check=400, repeats=1, edits=2)
+FULL = Sizes(site=1000, scale=(200, 1000, 2000), check=10_000, repeats=3, edits=6)
+QUICK = Sizes(site=60, scale=(30, 60, 120), check=400, repeats=1, edits=3)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -35,8 +35,13 @@ def fetch(url: str) -> str | None:
         return None
 
 
+#: What each edit does, in turn: rename a client; give the next plan a finding (a placeholder in its
+#: client, so it becomes a draft); fix that plan's finding.
+EDIT_KINDS = ("rename", "add-finding", "fix-finding")
+
+
 def edit_to_preview(project: Path, plan_ids: list[str], *, edits: int, timeout: float = 120) -> dict[str, object]:
-    """Edit `edits` plans one after another under one server; each plan's `client` gets a new name."""
+    """`edits` edits one after another under one server, each to a plan's `client` (EDIT_KINDS in turn)."""
     port = free_port()
     log_path = project / "serve.log"
     with open(log_path, "wb") as log:
@@ -56,12 +61,18 @@ def edit_to_preview(project: Path, plan_ids: list[str], *, edits: int, timeout: 
             time.sleep(0.1)
         first_build = time.perf_counter() - started
         time.sleep(1.0)  # let the watcher settle after the first build
-        waits, builds = [], []
-        for number, plan_id in enumerate(plan_ids[:edits], start=1):
+        waits, builds, kinds = [], [], []
+        plan_iter = iter(plan_ids)
+        plan_id = ""
+        for number in range(1, edits + 1):
+            kind = EDIT_KINDS[(number - 1) % len(EDIT_KINDS)]
+            if kind != "fix-finding":
+                plan_id = next(plan_iter)
             path = project / "projects" / f"{plan_id}.md"
             text = path.read_text(encoding="utf-8")
             marker = f"Benchedit{number} Client Ltd."
-            new_text, count = re.subn(r"(?m)^client: .*$", f"client: {marker}", text, count=1)
+            value = f'"{marker} [CLIENT_NAME]"' if kind == "add-finding" else marker
+            new_text, count = re.subn(r"(?m)^client: .*$", f"client: {value}", text, count=1)
             if count != 1:
                 raise CommandFailed(f"{path} has no client: line to edit")
             built_before = len(_BUILT.findall(log_path.read_text(errors="replace")))
@@ -79,6 +90,7 @@ def edit_to_preview(project: Path, plan_ids: list[str], *, edits: int, timeout: 
                 if not (page_ok and home_ok):
                     time.sleep(0.01)
             waits.append(time.perf_counter() - t0)
+            kinds.append(kind)
             deadline = time.perf_counter() + 10
             while time.perf_counter() < deadline:  # the log line comes once the build is done
                 found = _BUILT.findall(log_path.read_text(errors="replace"))
@@ -87,7 +99,7 @@ def edit_to_preview(project: Path, plan_ids: list[str], *, edits: int, timeout: 
                     break
                 time.sleep(0.05)
             time.sleep(0.5)
-        return {"first_build_s": first_build, "edit_to_preview_s": waits, "rebuild_s": builds}
+        return {"first_build_s": first_build, "edit_to_preview_s": waits, "rebuild_s": builds, "edit_kinds": kinds}
     finally:
         server.terminate()
         try:
