@@ -9,8 +9,8 @@ import re
 
 from planbook.check import CheckResult
 
-# A template placeholder in the page's text, `[CLIENT_NAME]`, outside any tag.
-_TEXT = re.compile(r">([^<]+)<")
+# A tag as the cleaner writes it: attributes always in double quotes, which may hold `>` and `<`.
+_TAG = re.compile(r'(<(?:[^<>"]|"[^"]*")*>)')  # `[^<` keeps it linear on `<<<…`
 _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*\]")
 
 
@@ -43,10 +43,9 @@ def findings_banner(result: CheckResult, shown_path: str, edit_url: str | None) 
 
 
 def mark_placeholders(page_html: str) -> str:
-    """Each `[PLACEHOLDER]` in the page's text wrapped in `<mark>`; attributes and tags are left alone."""
-    return _TEXT.sub(
-        lambda text: (
-            ">" + _PLACEHOLDER.sub(lambda found: f'<mark class="pb-placeholder">{found[0]}</mark>', text[1]) + "<"
-        ),
-        page_html,
-    )
+    """Each `[PLACEHOLDER]` in the page's text wrapped in `<mark>`; tags and their attributes, even one
+    holding `>` in its quotes, are left alone."""
+    parts = _TAG.split(page_html)  # text, tag, text, tag, …
+    for index in range(0, len(parts), 2):
+        parts[index] = _PLACEHOLDER.sub(lambda found: f'<mark class="pb-placeholder">{found[0]}</mark>', parts[index])
+    return "".join(parts)
