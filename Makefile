@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help venv serve build check test test-fast bench clean
+.PHONY: help venv serve build check test test-fast bench screenshots clean
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8000 (reloads on edits)"
@@ -15,6 +15,7 @@ help:
 	@echo "make check   check every plan in projects/"
 	@echo "make test    run the whole test suite, browser tests included"
 	@echo "make bench   run the benchmarks and write bench/RESULTS.md"
+	@echo "make screenshots   take the authoring guide's pictures again, from a real preview"
 
 venv: $(STAMP)
 
@@ -42,6 +43,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+screenshots: $(STAMP)
+	$(BIN)/python tools/guide_screenshots.py
 
 clean:
 	rm -rf site build dist *.egg-info test-artifacts bench/out
