@@ -67,8 +67,7 @@ def report_github(results: Sequence[CheckResult], out: TextIO) -> None:
             f"title={_github_escape(finding.code + ' ' + finding.rule.name, property_value=True)}"
         )
         out.write(f"::{level} {props}::{_github_escape(finding.message)}\n")
-    failed = sum(not r.ok for r in results)
-    out.write(f"{len(results)} plans checked, {failed} failed\n")
+    out.write(summary(results) + "\n")  # the same last line as the text output
 
 
 def report_sarif(results: Sequence[CheckResult], out: TextIO) -> None:

@@ -53,6 +53,12 @@ class PlanView:
         return status_label(self._data.get("status"))
 
     @property
+    def status_class(self) -> str:
+        """The status for a class name: one of the schema's, or `invalid` (a draft's may hold anything)."""
+        status = self._data.get("status")
+        return status if status in schema.STATUSES else "invalid"
+
+    @property
     def has_internal(self) -> bool:
         facts = self._data.get("internal")
         return isinstance(facts, dict) and any(str(value).strip() for value in facts.values() if value is not None)

@@ -29,6 +29,7 @@ from planbook.model import GitFacts
 from planbook.paths import PROJECTS_DIR, resolved
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
+from planbook.schema import is_plan_id
 from planbook.site import drafts, portfolio_view
 from planbook.trusted_html import TrustedHtml
 
@@ -59,7 +60,8 @@ class SiteBuild:
 
     def __init__(self, root: Path, portfolio: Portfolio) -> None:
         self.root = root
-        self.portfolio = portfolio
+        self.checked = portfolio  # every file in projects/, for the findings
+        self.portfolio = _publishable(portfolio)  # those that may have a page: all of them, once they pass
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
         self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
         self._exports: PendingExports | None = None
@@ -89,7 +91,7 @@ class SiteBuild:
         """(errors, warnings) of every plan, as check's lines with paths relative to the project."""
         errors: list[str] = []
         warnings: list[str] = []
-        for path, result in zip(self.portfolio.files, self.portfolio.results):
+        for path, result in zip(self.checked.files, self.checked.results):
             shown = f"{PROJECTS_DIR}/{path.name}"  # relative to the repository, whatever the cwd
             for finding in result.findings:
                 # one line each, whatever the file's name holds: a log line a plan cannot forge
@@ -99,7 +101,7 @@ class SiteBuild:
 
     @property
     def failing(self) -> int:
-        return sum(not result.ok for result in self.portfolio.results)
+        return sum(not result.ok for result in self.checked.results)
 
     def plan_pages(self) -> list[PlanPage]:
         """A page for every plan, with its last commits; call once the plans pass."""
@@ -116,7 +118,9 @@ class SiteBuild:
         commit mostly holds the same text, which need not be loaded again for its history."""
         known = {}
         for path, result in zip(self.portfolio.files, self.portfolio.results):
-            data = result.plan.data if result.plan is not None else {}
+            if result.plan is None:  # nothing to know, and a file that did not load may be any size
+                continue
+            data = result.plan.data
             status, confidence = data.get("status"), data.get("confidence")
             try:
                 key = blob_id(path.read_bytes())
@@ -143,7 +147,9 @@ class SiteBuild:
         banner = ""
         if not page.result.ok:
             banner = held.hold(drafts.findings_banner(page.result, f"{PROJECTS_DIR}/{page.source.name}", edit_url))
-            if page.result.plan is None:  # nothing to render until the file loads
+            if page.result.plan is None or any(finding.code == "PB109" for finding in page.result.findings):
+                # Nothing to render until the file loads; notes over PB109's bounds would hold every
+                # rebuild for minutes, which is what the bounds are for.
                 return f"# {page.plan_id}\n\n{banner}\n"
         assert page.result.plan is not None
         context = RenderContext(
@@ -203,6 +209,29 @@ class SiteBuild:
         except Exception:
             if not quietly:
                 raise
+
+
+#: Findings that keep a file off the site even as a draft: it is not a plan file the site may read.
+_UNPUBLISHABLE = frozenset({"PB001", "PB002", "PB003", "PB012", "PB110", "PB111"})
+
+
+def _publishable(portfolio: Portfolio) -> Portfolio:
+    """The plans that may have a page. A draft's page is named after its file and titled with its name,
+    which the theme prints unescaped: only a name that is a plan ID, of a file the site may read, gets
+    one. The strict build fails before any of this matters."""
+    keep = [
+        index
+        for index, (path, result) in enumerate(zip(portfolio.files, portfolio.results))
+        if is_plan_id(path.stem) and not any(finding.code in _UNPUBLISHABLE for finding in result.findings)
+    ]
+    if len(keep) == len(portfolio.files):
+        return portfolio
+    return dataclasses.replace(
+        portfolio,
+        files=tuple(portfolio.files[i] for i in keep),
+        results=tuple(portfolio.results[i] for i in keep),
+        stamp=tuple(portfolio.stamp[i] for i in keep) if len(portfolio.stamp) == len(portfolio.files) else (),
+    )
 
 
 def _stale(target: Path, source: Path) -> bool:

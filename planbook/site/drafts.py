@@ -44,8 +44,13 @@ def findings_banner(result: CheckResult, shown_path: str, edit_url: str | None) 
 
 def mark_placeholders(page_html: str) -> str:
     """Each `[PLACEHOLDER]` in the page's text wrapped in `<mark>`; tags and their attributes, even one
-    holding `>` in its quotes, are left alone."""
+    holding `>` in its quotes, are left alone, and so is code, where check reads no placeholder."""
     parts = _TAG.split(page_html)  # text, tag, text, tag, …
-    for index in range(0, len(parts), 2):
-        parts[index] = _PLACEHOLDER.sub(lambda found: f'<mark class="pb-placeholder">{found[0]}</mark>', parts[index])
+    in_code = 0
+    for index, part in enumerate(parts):
+        if index % 2:
+            name = part[1:].split(None, 1)[0].rstrip(">").lower() if len(part) > 2 else ""
+            in_code += 1 if name == "code" else -1 if name == "/code" and in_code else 0
+        elif not in_code:
+            parts[index] = _PLACEHOLDER.sub(lambda found: f'<mark class="pb-placeholder">{found[0]}</mark>', part)
     return "".join(parts)

@@ -135,8 +135,9 @@ def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[
         "rows": [
             {
                 "row": row,
-                "url": url_for(row.id),
+                "url": url_for(Path(row.path).stem),  # the page is named after the file, whatever a draft's `id` says
                 "status_label": STATUS_LABELS.get(row.status, row.status),
+                "status_class": row.status if row.status in schema.STATUSES else "invalid",
                 "status_order": status_order(row.status),
                 "type_labels": [TYPE_LABELS.get(t, t) for t in row.types],
             }

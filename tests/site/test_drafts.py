@@ -36,13 +36,30 @@ def test_placeholders_are_marked_in_text_and_nowhere_else() -> None:
         '<p title="[CLIENT_NAME]">For <mark class="pb-placeholder">[CLIENT_NAME]</mark> and '
         '<a href="#[X]"><mark class="pb-placeholder">[SYSTEM_A]</mark></a>, not [lower] or [1]</p>'
     )
+    # A tag is read whole, even where a quoted attribute holds `>` and `<`.
+    hostile = '<a title="x>[AB]<y" href="#z">ok</a>'
+    assert mark_placeholders(hostile) == hostile
+    # Code is not read for placeholders by check, so it is not marked either.
+    code = "<p><code>[NOT_A_LEFTOVER]</code> [LEFT]</p><pre><code>[ALSO_CODE]\n</code></pre>"
+    assert mark_placeholders(code) == (
+        '<p><code>[NOT_A_LEFTOVER]</code> <mark class="pb-placeholder">[LEFT]</mark></p>'
+        "<pre><code>[ALSO_CODE]\n</code></pre>"
+    )
 
 
 def test_serve_previews_drafts_and_keeps_serving_while_a_strict_build_fails(site_project: SiteProject) -> None:
     site_project.add_samples()
     site_project.add_plan("ACME-042", scaffold("ACME-042"))
     site_project.add_plan("BAD-1", '---\nid: "BAD-1"\nname: Phase 2: go-live\n---\n')
-    site_project.commit("The samples, a fresh scaffold and a plan whose YAML does not load")
+    # What the review of the preview tried: a file name that is markup, an `id` that names no file,
+    # notes over PB109's bounds, a link to a device, and (below, as git keeps none) a FIFO.
+    site_project.add_plan("<img src=x onerror=alert(1)>", "---\nid: [\n---\n")
+    northwind = (site_project.path / "projects" / "NORTHWIND-001.md").read_text(encoding="utf-8")
+    site_project.add_plan("NEW-002", northwind.replace('id: "NORTHWIND-001"', 'id: "OTHER-9"'))
+    site_project.add_plan("BIG-1", northwind.replace('id: "NORTHWIND-001"', 'id: "BIG-1"') + "\n" + "[x " * 30_000)
+    (site_project.path / "projects" / "Z-1.md").symlink_to("/dev/zero")
+    site_project.commit("The samples, a fresh scaffold, and drafts a careless or hostile author could write")
+    os.mkfifo(site_project.path / "projects" / "F-1.md")
     port = free_port()
     log = (site_project.path / "serve.log").open("w")
     server = subprocess.Popen(
@@ -65,6 +82,11 @@ def test_serve_previews_drafts_and_keeps_serving_while_a_strict_build_fails(site
         assert "<strong>PB006</strong>" in unreadable and "quote a value that holds" in unreadable
         passing = fetch(f"{base}/projects/NORTHWIND-001/") or ""
         assert "pb-draft-banner" not in passing and "pb-placeholder" not in passing
+        assert "<img src=x" not in home and "onerror=alert" not in home  # that file gets no page and no row
+        assert 'href="projects/NEW-002/"' in home  # a draft's row links to its file's page, whatever its id
+        assert "<strong>PB106</strong>" in (fetch(f"{base}/projects/NEW-002/") or "")
+        big = fetch(f"{base}/projects/BIG-1/") or ""
+        assert "<strong>PB109</strong>" in big and "[x [x" not in big  # its notes are not rendered
 
         # An edit that adds a finding, then one that fixes it: the preview follows both.
         plan = site_project.path / "projects" / "NORTHWIND-001.md"
@@ -84,3 +106,4 @@ def test_serve_previews_drafts_and_keeps_serving_while_a_strict_build_fails(site
     assert not build.ok and "Traceback" not in build.output
     assert "projects/ACME-042.md:10:8: PB201 placeholder [PROJECT_NAME] is left unfilled" in build.output
     assert "projects/BAD-1.md:3:14: PB006" in build.output
+    assert "projects/NEW-002.md" in build.output and "PB106" in build.output

@@ -14,6 +14,7 @@ from planbook.paths import PROJECTS_DIR, resolved
 from planbook.schema import is_plan_id
 
 FORMAT_NAMES = ("html", "pdf", "md")  # the keys of planbook.export.FORMATS, held by a drift test
+NEVER_IN_A_DRAFT = frozenset({"PB401"})  # a draft may be unfinished, never leak what is internal
 
 
 def add_parser(subparsers: Any) -> None:
@@ -70,6 +71,15 @@ def run(args: argparse.Namespace) -> int:
             print(finding, file=sys.stderr)
         errors = sum(finding.severity == "error" for finding in result.findings)
         found = f"{shown(path)} fails the check ({errors} finding{'s' if errors != 1 else ''})"
+        if args.draft and any(finding.code in NEVER_IN_A_DRAFT for finding in result.findings):
+            print(
+                one_line(
+                    f"planbook: {found}, and content meant to be internal may reach the client (PB401): "
+                    "not exported, not even as a draft; fix the internal markers first"
+                ),
+                file=sys.stderr,
+            )
+            return EXIT_FINDINGS
         if not args.draft:
             print(
                 one_line(f"planbook: {found}, so it is not exported; fix them, or export a draft with --draft"),
