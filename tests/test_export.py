@@ -25,6 +25,7 @@ from planbook.cli import main
 from planbook.export import ExportError, export_html, export_markdown, export_plan
 from planbook.export.timeline import timeline_svg
 from planbook.export.to_html import markdown_to_html
+from planbook.export.to_pdf import DEFAULT_CHROMIUM, LAUNCH_ARGS
 from planbook.files import write_atomic
 from planbook.loader import Plan, load_plan
 from planbook.model import GitFacts, phase_schedule
@@ -32,15 +33,7 @@ from planbook.render import RenderContext, render_plan
 
 from conftest import PROJECTS, SAMPLES, shared_path, ssti_payloads
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(DEFAULT_CHROMIUM)
 SAMPLE_IDS = [p.stem for p in SAMPLES]
 CONTEXT = RenderContext(git=GitFacts("1.4", "2026-10-01", 1))
 SECRETS = (

@@ -19,15 +19,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "assets" / "images" / "guide"
-CHROMIUM = os.environ.get("PLANBOOK_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # (file, page, what to show: a CSS selector scrolled to the top, or None for the page's top)
 SHOTS = [
     ("1-draft-page.png", "projects/ACME-042/", None),
@@ -72,6 +63,8 @@ def wait_for(url: str, deadline: float) -> None:
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
+    from planbook.export.to_pdf import LAUNCH_ARGS, chromium_executable
+
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="planbook-guide-") as work:
         root = project(Path(work))
@@ -88,7 +81,7 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}/"
             wait_for(base, time.monotonic() + 120)
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                browser = playwright.chromium.launch(executable_path=chromium_executable(), args=LAUNCH_ARGS)
                 page = browser.new_page(viewport={"width": 1280, "height": 800})
                 for name, address, anchor in SHOTS:
                     page.goto(base + address)

@@ -20,20 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from planbook.export.to_pdf import DEFAULT_CHROMIUM, LAUNCH_ARGS
+
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 from sitebuild import GIT_DATE, Build, SiteProject  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(DEFAULT_CHROMIUM)
 ARTIFACTS = ROOT / "test-artifacts"
 # Material renders each Mermaid diagram into a closed shadow root, which no selector can enter. The
 # tests open it, to see that the Gantt became an SVG.
@@ -63,7 +57,7 @@ def browser(request: pytest.FixtureRequest):
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
-        _session["browser"] = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _session["browser"] = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
 
         def stop() -> None:
             _session.pop("browser").close()  # type: ignore[attr-defined]
