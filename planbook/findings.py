@@ -152,3 +152,16 @@ def positions_of(text: str, offsets: Iterable[int], first_line: int) -> Iterator
             line_start = text.rfind("\n", counted, offset) + 1
         counted = offset
         yield line, offset - line_start + 1
+
+
+def counted(n: int, word: str) -> str:
+    """`1 error`, `3 errors`, `1,200 plans`."""
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def tally(findings: Iterable[Finding]) -> str:
+    """`3 errors, 1 warning`: each severity that occurs, errors first; empty when there is none."""
+    severities = [finding.severity for finding in findings]
+    errors = severities.count("error")
+    parts = ((errors, "error"), (len(severities) - errors, "warning"))
+    return ", ".join(counted(n, word) for n, word in parts if n)

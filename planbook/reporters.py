@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from planbook import __version__
 from planbook.escape import one_line
-from planbook.findings import RULES, Finding
+from planbook.findings import RULES, Finding, counted, tally
 
 if TYPE_CHECKING:  # the reporters only read results: importing the checker would slow every command's start
     from planbook.check import CheckResult
@@ -30,18 +30,12 @@ def report_text(results: Sequence[CheckResult], out: TextIO) -> None:
 def summary(results: Sequence[CheckResult]) -> str:
     """ "3 errors, 1 warning in 1 of 4 plans", or "4 plans checked, all pass"."""
     findings = _findings(results)
-    errors = sum(finding.severity == "error" for finding in findings)
-    warnings = len(findings) - errors
-    plans = len(results)
+    plans = counted(len(results), "plan")
     if not findings:
-        return f"{_count(plans, 'plan')} checked, all pass"
-    counts = ", ".join(_count(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n)
+        return f"{plans} checked, all pass"
     with_findings = sum(bool(result.findings) for result in results)
-    return f"{counts} in {with_findings} of {_count(plans, 'plan')}" + ("" if errors else "; all pass")
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' if n != 1 else ''}"
+    passing = all(result.ok for result in results)
+    return f"{tally(findings)} in {with_findings} of {plans}" + ("; all pass" if passing else "")
 
 
 def report_json(results: Sequence[CheckResult], out: TextIO) -> None:

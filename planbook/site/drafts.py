@@ -8,6 +8,7 @@ import html
 import re
 
 from planbook.check import CheckResult
+from planbook.findings import tally
 
 # A tag as the cleaner writes it: attributes always in double quotes, which may hold `>` and `<`.
 _TAG = re.compile(r'(<(?:[^<>"]|"[^"]*")*>)')  # `[^<` keeps it linear on `<<<…`
@@ -16,11 +17,6 @@ _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*\]")
 
 def findings_banner(result: CheckResult, shown_path: str, edit_url: str | None) -> str:
     """The draft's findings as HTML: every value escaped here, since this HTML is held out of the cleaner."""
-    errors = [finding for finding in result.findings if finding.severity == "error"]
-    warnings = len(result.findings) - len(errors)
-    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}" + (
-        f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-    )
     items = []
     for finding in result.findings:
         place = f"{shown_path}:{finding.line}:{finding.column}"
@@ -35,7 +31,7 @@ def findings_banner(result: CheckResult, shown_path: str, edit_url: str | None) 
         )
     return (
         '<div class="pb-draft-banner" role="status">'
-        f"<p><strong>Draft: {count}.</strong> This page is a preview; the strict build, CI and "
+        f"<p><strong>Draft: {tally(result.findings)}.</strong> This page is a preview; the strict build, CI and "
         "<code>planbook export</code> refuse the plan until these are fixed. Placeholders left are "
         '<mark class="pb-placeholder">marked</mark>.</p>'
         f"<ul>{''.join(items)}</ul></div>"
