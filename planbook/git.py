@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import IO
 
 from planbook.loader import MAX_FILE_BYTES
-from planbook.paths import resolved
 
 RawEntry = tuple[str, str, str, str]  # status, blob, old path, new path
 
@@ -151,20 +150,22 @@ def raw_log(out: bytes) -> Iterator[tuple[str, str, list[tuple[str, str, str, st
         yield commit
 
 
-def working_tree_state(root: Path, dirs: Iterable[Path]) -> tuple[set[Path], set[Path]]:
+def working_tree_state(root: Path, dirs: Iterable[str]) -> tuple[set[str], set[str]]:
     """(modified, untracked): the files under `dirs` whose content differs from HEAD, staged or not,
-    and those git does not track, resolved; from one `git status`, which applies git's own filters."""
+    and those git does not track, by their names relative to `root` (as `git log` names them, so an
+    untracked link is not mistaken for the file it points to); from one `git status`, which applies
+    git's own filters."""
     try:
         out = run_git(
             root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *map(str, dirs)
         )
     except GitError:
         return set(), set()
-    modified: set[Path] = set()
-    untracked: set[Path] = set()
+    modified: set[str] = set()
+    untracked: set[str] = set()
     for entry in out.split(b"\x00"):
         if len(entry) < 4:
             continue
-        path = resolved(root / entry[3:].decode("utf-8", "surrogateescape"))
-        (untracked if entry[:2] == b"??" else modified).add(path)
+        name = entry[3:].decode("utf-8", "surrogateescape")
+        (untracked if entry[:2] == b"??" else modified).add(name)
     return modified, untracked

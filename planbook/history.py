@@ -17,32 +17,30 @@ from planbook.check import check_result
 from planbook.git import GitError, TooLarge, raw_log, read_blobs, repo_root, run_git, working_tree_state
 from planbook.loader import load_plan
 from planbook.model import GitFacts
-from planbook.paths import resolved
+from planbook.paths import resolved, resolved_each
 
 __all__ = ["GitFacts", "HistoryRow", "blob_id", "git_facts", "last_changes", "plan_histories", "plan_history"]
 
 
 def git_facts(path: Path | str) -> GitFacts | None:
     """What git knows of one plan: what a render or an export outside the site names as its version."""
-    return last_changes([Path(path)]).get(resolved(path))
+    return last_changes([Path(path)]).get(Path(path))
 
 
 def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
-    """The commit that put each plan's content in place, for the plans git has committed.
+    """The commit that put each plan's content in place, for the plans git has committed, keyed by
+    the paths as given.
 
     One `git log` along the first parents, where a merge counts as the commit that changed what it
     merged (so the version named is one whose tree holds this content), and one `git status`, which
     says which plans hold uncommitted changes. Plans git does not know, and plans deleted in their last
     commit and made again since, are left out: their content is in no commit.
     """
-    wanted = {resolved(p) for p in paths}
-    if not wanted:
+    given = resolved_each(paths)  # a link names the file it points to
+    repo = _in_repository(set(given.values()))
+    if repo is None:
         return {}
-    root = repo_root(next(iter(wanted)).parent)
-    if root is None:
-        return {}
-    root = resolved(root)
-    dirs = sorted({p.parent for p in wanted})
+    root, by_name = repo
     try:
         out = run_git(
             root,
@@ -53,7 +51,7 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
             "-z",
             "--format=%x01%h%x09%as",
             "--",
-            *map(str, dirs),
+            *_folders(by_name),
         )
     except GitError:
         return {}
@@ -62,8 +60,8 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
     counts: dict[Path, int] = {}
     for commit, date, entries in raw_log(out):
         for status, _, _, name in entries:
-            path = resolved(root / name)
-            if path not in wanted:
+            path = by_name.get(name)
+            if path is None:
                 continue
             counts[path] = counts.get(path, 0) + 1
             if path not in facts and path not in deleted:
@@ -71,12 +69,36 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
                     deleted.add(path)
                 else:
                     facts[path] = GitFacts(commit, date, 0)
-    changed, untracked = working_tree_state(root, dirs)
-    return {
-        path: dataclasses.replace(fact, commits=counts[path], modified=path in changed)
-        for path, fact in facts.items()
-        if path not in untracked
+    changed, untracked = working_tree_state(root, _folders(by_name))
+    found = {
+        path: dataclasses.replace(fact, commits=counts[path], modified=name in changed)
+        for name, path in by_name.items()
+        if (fact := facts.get(path)) is not None and name not in untracked
     }
+    return {path: found[real] for path, real in given.items() if real in found}
+
+
+def _in_repository(plans: set[Path]) -> tuple[Path, dict[str, Path]] | None:
+    """The repository the (resolved) plans are in, and each plan by its name in git, relative to the
+    root: what `git log` calls it. Plans outside that repository are left out."""
+    if not plans:
+        return None
+    root = repo_root(next(iter(plans)).parent)
+    if root is None:
+        return None
+    root = resolved(root)
+    by_name = {}
+    for path in plans:
+        try:
+            by_name[path.relative_to(root).as_posix()] = path
+        except ValueError:
+            continue
+    return root, by_name
+
+
+def _folders(by_name: Mapping[str, Path]) -> list[str]:
+    """The folders that hold the plans, relative to the root: what `git log` and `git status` look in."""
+    return sorted({name.rpartition("/")[0] or "." for name in by_name})
 
 
 # -- a plan over time --------------------------------------------------------------------------
@@ -107,10 +129,16 @@ class HistoryRow:
 
 def plan_history(path: Path, limit: int | None = 10) -> list[HistoryRow]:
     """The commits that changed one plan, newest first, following renames. See `plan_histories`."""
-    return plan_histories([path], limit=limit).get(resolved(path), [])
+    return plan_histories([path], limit=limit).get(Path(path), [])
 
 
 Facts = tuple[str | None, int | None, int | None]  # status, confidence, completeness of one version
+
+#: The facts of the versions already read in this process, by (blob id as `git log` abbreviates it,
+#: path in that commit): a blob never changes, so `mkdocs serve` reads and checks each old version
+#: once, not on every rebuild.
+_VERSIONS: dict[tuple[str, str], Facts] = {}
+_VERSIONS_KEPT = 100_000
 
 
 def blob_id(content: bytes) -> str:
@@ -126,29 +154,21 @@ def plan_histories(
 
     One `git log` over the plans' folders and one `git cat-file` for every version they need,
     whatever the number of plans, so a site can show a history on every page. Renames are followed
-    within those folders. Keys are resolved paths; plans git does not know are left out. Merge
+    within those folders. Keys are the paths as given; plans git does not know are left out. Merge
     commits are skipped, as `git log` shows no changes for them by default.
 
     `known` maps blob ids (`blob_id`) to facts the caller has already worked out, usually those of the
     plans as they are now: a site build has just checked them, and a plan's newest commit mostly holds
-    the same text, so those versions need not be read and loaded again.
+    the same text, so those versions need not be read and loaded again. Nor are versions this process
+    has read before.
     """
-    wanted = {resolved(p) for p in paths}
-    if not wanted:
+    given = resolved_each(paths)
+    repo = _in_repository(set(given.values()))
+    if repo is None:
         return {}
-    root = repo_root(next(iter(wanted)).parent)
-    if root is None:
-        return {}
-    root = resolved(root)
-    tracked: dict[str, Path] = {}  # the name a plan had in the commit being read → the plan today
-    for path in wanted:
-        try:
-            tracked[path.relative_to(root).as_posix()] = path
-        except ValueError:
-            continue
-    dirs = sorted({name.rpartition("/")[0] or "." for name in tracked})
+    root, tracked = repo  # tracked: the name a plan had in the commit being read → the plan today
     try:
-        out = run_git(root, "log", "-M", "--raw", "-z", "--format=%x01%h%x09%as", "--", *dirs)
+        out = run_git(root, "log", "-M", "--raw", "-z", "--format=%x01%h%x09%as", "--", *_folders(tracked))
     except GitError:
         return {}
     found: dict[Path, list[tuple[str, str, str, str]]] = {}  # plan → (date, commit, path, blob)
@@ -162,23 +182,23 @@ def plan_histories(
                 rows.append((date, commit, new, blob))
             if status.startswith("R") and old != new:
                 tracked[old] = tracked.pop(new)  # older commits know the plan by its old name
-    facts: dict[str, Facts] = {}
+    versions = {(blob, name) for rows in found.values() for _, _, name, blob in rows}
+    facts = {version: _VERSIONS[version] for version in versions if version in _VERSIONS}
     if known:  # `git log --raw` abbreviates blob ids
-        lengths = {len(blob) for rows in found.values() for *_, blob in rows}
+        lengths = {len(blob) for blob, _ in versions}
         by_prefix = {full[:length]: value for full, value in known.items() for length in lengths}
-        for rows in found.values():
-            for *_, blob in rows:
-                if blob in by_prefix:
-                    facts[blob] = by_prefix[blob]
-    blobs = read_blobs(root, {blob for rows in found.values() for *_, blob in rows if blob not in facts})
-    histories: dict[Path, list[HistoryRow]] = {}
-    for plan, rows in found.items():
-        histories[plan] = []
-        for date, commit, name, blob in rows:
-            if blob not in facts:
-                facts[blob] = _facts(root / name, blobs.get(blob))
-            histories[plan].append(HistoryRow(date, commit, name, *facts[blob]))
-    return histories
+        facts.update({(blob, name): by_prefix[blob] for blob, name in versions if blob in by_prefix})
+    blobs = read_blobs(root, {blob for blob, name in versions if (blob, name) not in facts})
+    for blob, name in versions - facts.keys():
+        facts[blob, name] = _facts(root / name, blobs.get(blob))
+    if len(_VERSIONS) > _VERSIONS_KEPT:
+        _VERSIONS.clear()
+    _VERSIONS.update(facts)
+    histories = {
+        plan: [HistoryRow(date, commit, name, *facts[blob, name]) for date, commit, name, blob in rows]
+        for plan, rows in found.items()
+    }
+    return {path: histories[real] for path, real in given.items() if real in histories}
 
 
 def _facts(path: Path, text: bytes | TooLarge | None) -> Facts:

@@ -13,7 +13,7 @@ from planbook.check import CheckResult, check_result, with_collisions
 from planbook.history import last_changes
 from planbook.loader import load_plan
 from planbook.model import GitFacts, overall_progress
-from planbook.paths import plan_files_in, resolved
+from planbook.paths import plan_files_in
 
 
 @dataclasses.dataclass
@@ -160,6 +160,4 @@ def load_portfolio(folder: Path) -> Portfolio:
     except OSError:  # a file went away while we looked: nothing to reuse
         stamp = ()
     results = tuple(with_collisions(files, [checked(path) for path in files]))
-    by_resolved = last_changes(files)  # git's facts are keyed by resolved paths; the portfolio's by listed ones
-    facts = {path: by_resolved[resolved(path)] for path in files if resolved(path) in by_resolved}
-    return Portfolio(folder, files, results, facts, stamp)
+    return Portfolio(folder, files, results, last_changes(files), stamp)

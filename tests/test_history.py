@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from planbook import cli
 from planbook.git import read_blobs
 from planbook.history import HistoryRow, last_changes, plan_histories, plan_history
 from planbook.loader import load_plan
+from planbook.paths import resolved, resolved_each
 from planbook.render import RenderContext, render_plan
 from planbook.scaffold import scaffold
 
@@ -118,9 +120,38 @@ def test_many_plans_cost_one_git_log_and_one_cat_file(git_repo, monkeypatch):
     found = plan_histories(paths, limit=5)
     assert [c[1] for c in calls] == ["rev-parse", "log", "cat-file"], calls
     assert len(found) == 12
-    moved = found[paths[0].resolve()]
+    moved = found[paths[0]]  # keyed by the paths as given
     assert [(r.status, r.confidence) for r in moved] == [("testing", 90), ("development", 80)]
-    assert [(r.status, r.confidence) for r in found[paths[1].resolve()]] == [("development", 80)]
+    assert [(r.status, r.confidence) for r in found[paths[1]]] == [("development", 80)]
+
+
+def test_an_old_version_is_read_once_a_process(git_repo, monkeypatch):
+    """`mkdocs serve` asks for every plan's history on each rebuild: the old versions, which never
+    change, are read and checked on the first; a new commit's version is read when it comes."""
+    plan_id = "ONCE-001"  # text no other test commits, so no other test has read these versions
+    path = git_repo.write(f"projects/{plan_id}.md", northwind(plan_id=plan_id))
+    git_repo.commit("One plan")
+    git_repo.write(f"projects/{plan_id}.md", northwind("testing", 90, plan_id=plan_id))
+    git_repo.commit("It moves on")
+    git_repo.write(f"projects/{plan_id}.md", northwind("uat", 95, plan_id=plan_id))
+    calls: list[str] = []
+    real_popen = subprocess.Popen
+
+    class CountingPopen(real_popen):  # subprocess.run starts its process through Popen too
+        def __init__(self, args, *a, **k):
+            calls.append(args[1])
+            super().__init__(args, *a, **k)
+
+    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
+    first = plan_histories([path], limit=5)
+    assert calls.count("cat-file") == 1
+    calls.clear()
+    assert plan_histories([path], limit=5) == first
+    assert "cat-file" not in calls, calls
+    git_repo.commit("And again")
+    rows = plan_histories([path], limit=5)[path]
+    assert [(row.status, row.confidence) for row in rows] == [("uat", 95), ("testing", 90), ("development", 80)]
+    assert calls.count("cat-file") == 1  # the new version only
 
 
 def test_plans_git_does_not_know_have_no_history(git_repo, tmp_path):
@@ -146,8 +177,40 @@ def test_read_blobs_reads_many_names_in_one_process(repo):
 
 def test_last_changes_is_kept(repo):
     path = repo.path / "projects" / "NW-001.md"
-    facts = last_changes([path])[path.resolve()]
+    facts = last_changes([path])[path]
     assert facts.date == "2026-09-10" and facts.commits == 1  # no rename following there
+
+
+def test_facts_are_keyed_by_the_paths_as_given_and_a_link_names_its_target(repo, monkeypatch):
+    """A relative path, a path through `..` and a link inside the repository each get the facts of the
+    file they name, under their own spelling, whatever the folders cost to resolve."""
+    monkeypatch.chdir(repo.path / "projects")
+    link = repo.path / "projects" / "ALIAS.md"
+    link.symlink_to("NW-001.md")
+    relative, dotted = Path("NW-001.md"), repo.path / "docs" / ".." / "projects" / "NW-001.md"
+    (repo.path / "docs").mkdir(exist_ok=True)
+    facts = last_changes([relative, dotted, link])
+    assert set(facts) == {relative, dotted, link}
+    assert len(set(facts.values())) == 1
+    histories = plan_histories([relative, link], limit=5)
+    assert histories[relative] == histories[link] and histories[link]
+
+
+def test_resolving_many_paths_agrees_with_resolving_each(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "A.md").write_text("a", encoding="utf-8")
+    (tmp_path / "via").symlink_to("real")
+    (tmp_path / "real" / "L.md").symlink_to("A.md")
+    (tmp_path / "loop.md").symlink_to("loop.md")
+    paths = [
+        tmp_path / "via" / "A.md",
+        tmp_path / "via" / "L.md",
+        tmp_path / "via" / "..",
+        tmp_path / "loop.md",
+        tmp_path / "real" / "missing.md",
+        Path("relative.md"),
+    ]
+    assert resolved_each(paths) == {path: resolved(path) for path in paths}
 
 
 # -- the command -------------------------------------------------------------------------------

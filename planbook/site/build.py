@@ -26,7 +26,7 @@ from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
 from planbook.history import blob_id, plan_histories
 from planbook.html_policy import clean_plan_html
 from planbook.model import GitFacts
-from planbook.paths import PROJECTS_DIR, resolved
+from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
 from planbook.schema import is_plan_id
@@ -108,7 +108,7 @@ class SiteBuild:
         histories = plan_histories(self.portfolio.files, limit=HISTORY_LIMIT, known=self._current_facts())
         self.pages = {}
         for path, result in zip(self.portfolio.files, self.portfolio.results):
-            rows = [row.as_dict() for row in histories.get(resolved(path), [])]
+            rows = [row.as_dict() for row in histories.get(path, [])]
             page = PlanPage(path.stem, path, result, self.portfolio.facts.get(path), rows)
             self.pages[f"{PROJECTS_DIR}/{path.stem}.md"] = page
         return list(self.pages.values())
