@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -71,9 +72,14 @@ def wait_for(url: str, text: str, deadline: float) -> bool:
     return False
 
 
-def test_serve_reloads_when_a_plan_changes(site_project: SiteProject) -> None:
+def test_serve_reloads_when_a_plan_a_page_or_the_config_changes(site_project: SiteProject) -> None:
+    """The preview sets its own interval between looks for edits (hooks/planbook_site.py `on_serve`):
+    it must still see every path MkDocs watches, not only the plans."""
     site_project.add_samples()
     site_project.commit("Add the sample plans")
+    docs = site_project.path / "docs"
+    docs.unlink()  # a copy of the site's pages, to edit one
+    shutil.copytree(ROOT / "docs", docs)
     port = free_port()
     log = (site_project.path / "serve.log").open("w")  # a file, not a pipe nobody reads while it serves
     server = subprocess.Popen(
@@ -91,10 +97,23 @@ def test_serve_reloads_when_a_plan_changes(site_project: SiteProject) -> None:
         )
         assert wait_for(url, "Cascade Coffee shipping", time.monotonic() + 60), "serve did not rebuild the plan"
         assert wait_for(f"http://127.0.0.1:{port}/", "Cascade Coffee shipping", time.monotonic() + 10)
+
+        guide = docs / "guide.md"
+        guide.write_text(guide.read_text(encoding="utf-8") + "\nEdited in the preview.\n", encoding="utf-8")
+        assert wait_for(f"http://127.0.0.1:{port}/guide/", "Edited in the preview.", time.monotonic() + 60)
+        config = site_project.path / "mkdocs.yml"
+        config.write_text(
+            config.read_text(encoding="utf-8").replace("site_name: planbook", "site_name: Plans of ACME", 1),
+            encoding="utf-8",
+        )
+        assert wait_for(f"http://127.0.0.1:{port}/", "Plans of ACME", time.monotonic() + 60)
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+    said = (site_project.path / "serve.log").read_text(encoding="utf-8")
+    assert "keeps MkDocs' own interval" not in said  # the preview's own interval was set
+    assert "Watching paths for changes: 'docs', 'mkdocs.yml', 'projects', 'macros'" in said, said
 
 
 @pytest.mark.slow
