@@ -38,16 +38,19 @@ def init_repo(path: Path) -> None:
     git(path, "config", "commit.gpgsign", "false")
 
 
-def pipeline_project(path: Path, n: int, *, seed: int = 0) -> Path:
-    """A site project of `n` generated plans, each committed once, at `path`."""
+def pipeline_project(path: Path, n: int, *, seed: int = 0, versions: int = 1) -> Path:
+    """A site project of `n` generated plans at `path`, each plan committed in `versions` versions, one
+    commit each (the same IDs, other content; the last is the one `seed` gives), as a repository that
+    has been worked in for a while holds them."""
     init_repo(path)
     for part in SITE_PARTS:
         (path / part).symlink_to(ROOT / part, target_is_directory=True)
     shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
     (path / ".gitignore").write_text("/site*/\n/docs\n/hooks\n/macros\n/dump/\n/mkdocs-dump.yml\n", encoding="utf-8")
-    generate_plans(n, path / "projects", seed=seed)
-    git(path, "add", "-A")
-    git(path, "commit", "-q", "-m", f"{n} generated plans")
+    for version in reversed(range(versions)):
+        generate_plans(n, path / "projects", seed=seed + version)
+        git(path, "add", "-A")
+        git(path, "commit", "-q", "-m", f"{n} generated plans, version {versions - version}")
     return path
 
 

@@ -184,7 +184,8 @@ def figures(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             _figure(
                 "P5",
-                f"Edit to preview, `mkdocs serve --dirty`, {p5['n']:,} plans: the plan page and the home page updated",
+                f"Edit to preview, `mkdocs serve --dirty`, {p5['n']:,} plans of {p5.get('versions', 1)} commits"
+                " each: the plan page and the home page updated",
                 round(wait, 3),
                 "s",
                 "≤ 1.0",

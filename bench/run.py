@@ -35,6 +35,9 @@ class Sizes:
     edits: int
 
 
+#: Versions of each plan in the repository P5 edits: a plan page's history table reads the old ones.
+PREVIEW_VERSIONS = 4
+
 FULL = Sizes(site=1000, scale=(200, 1000, 2000), check=10_000, repeats=3, edits=6)
 QUICK = Sizes(site=60, scale=(30, 60, 120), check=400, repeats=1, edits=3)
 
@@ -176,13 +179,13 @@ def one_staged_plan(work: Path, sizes: Sizes) -> dict[str, Any]:
 
 
 def preview(work: Path, sizes: Sizes) -> dict[str, Any]:
-    project = work / f"site-{sizes.site}"
-    if not project.exists():
-        projects.pipeline_project(project, sizes.site)
+    project = work / f"site-{sizes.site}-history"
+    if not project.exists():  # every plan page shows its last commits: a history of a few versions to read
+        projects.pipeline_project(project, sizes.site, versions=PREVIEW_VERSIONS)
     ids = sorted(path.stem for path in (project / "projects").glob("*.md"))
     step = max(1, len(ids) // (sizes.edits + 1))
     chosen = ids[step::step][: sizes.edits]
-    return {"n": sizes.site, **edit_to_preview(project, chosen, edits=sizes.edits)}
+    return {"n": sizes.site, "versions": PREVIEW_VERSIONS, **edit_to_preview(project, chosen, edits=sizes.edits)}
 
 
 if __name__ == "__main__":
