@@ -8,6 +8,7 @@ Python's year 9999, where adding a day raises OverflowError.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -33,3 +34,24 @@ def is_plan_date(value: object) -> bool:
 
 def describe_date_rule() -> str:
     return f"a real day written YYYY-MM-DD, between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+
+
+#: Set to a plan date (YYYY-MM-DD) to fix "today" for every command and the site: a reproducible
+#: build, a report as of a given day, a test. Anything else in it is an error, not a silent clock.
+TODAY_VARIABLE = "PLANBOOK_TODAY"
+
+
+class TodayError(ValueError):
+    """PLANBOOK_TODAY holds something that is not a plan date."""
+
+
+def today() -> dt.date:
+    """The day that "late", "active" and "the last 30 days" are measured from: PLANBOOK_TODAY when set,
+    else the clock's local date. Read once by each command or build, then passed down."""
+    fixed = os.environ.get(TODAY_VARIABLE)
+    if fixed is None or fixed == "":
+        return dt.date.today()
+    day = parse_plan_date(fixed)
+    if day is None:
+        raise TodayError(f"{TODAY_VARIABLE}={fixed!r} is not {describe_date_rule()}")
+    return day
