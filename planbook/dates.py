@@ -1,7 +1,7 @@
 """Plan dates: one definition of a valid date, shared by both schema validators and the schedule.
 
 A date is `YYYY-MM-DD`, a day that exists (`2026-02-30` does not), between 1900 and 2999. The bounds
-keep date arithmetic safe: five phases of at most 999.9 weeks each end within a century, far from
+keep date arithmetic safe: five phases of at most 999.9 months each end within five centuries, far from
 Python's year 9999, where adding a day raises OverflowError.
 """
 

@@ -19,7 +19,16 @@ from planbook.loader import load_plan
 from planbook.model import GitFacts
 from planbook.paths import resolved, resolved_each
 
-__all__ = ["GitFacts", "HistoryRow", "blob_id", "git_facts", "last_changes", "plan_histories", "plan_history"]
+__all__ = [
+    "GitFacts",
+    "HistoryRow",
+    "blob_id",
+    "git_facts",
+    "last_changes",
+    "plan_commits",
+    "plan_histories",
+    "plan_history",
+]
 
 
 def git_facts(path: Path | str) -> GitFacts | None:
@@ -138,7 +147,7 @@ Facts = tuple[str | None, int | None, int | None]  # status, confidence, complet
 #: path in that commit): a blob never changes, so `mkdocs serve` reads and checks each old version
 #: once, not on every rebuild.
 _VERSIONS: dict[tuple[str, str], Facts] = {}
-_VERSIONS_KEPT = 100_000
+VERSIONS_KEPT = 100_000
 
 
 def blob_id(content: bytes) -> str:
@@ -162,16 +171,47 @@ def plan_histories(
     the same text, so those versions need not be read and loaded again. Nor are versions this process
     has read before.
     """
+    commits = plan_commits(paths, limit)
+    if commits is None:
+        return {}
+    given, root, found = commits
+    versions = {(blob, name) for rows in found.values() for _, _, name, blob in rows}
+    facts = {version: _VERSIONS[version] for version in versions if version in _VERSIONS}
+    if known:  # `git log --raw` abbreviates blob ids
+        lengths = {len(blob) for blob, _ in versions}
+        by_prefix = {full[:length]: value for full, value in known.items() for length in lengths}
+        facts.update({(blob, name): by_prefix[blob] for blob, name in versions if blob in by_prefix})
+    blobs = read_blobs(root, {blob for blob, name in versions if (blob, name) not in facts})
+    for blob, name in versions - facts.keys():
+        facts[blob, name] = _facts(root / name, blobs.get(blob))
+    if len(_VERSIONS) > VERSIONS_KEPT:
+        _VERSIONS.clear()
+    _VERSIONS.update(facts)
+    histories = {
+        plan: [HistoryRow(date, commit, name, *facts[blob, name]) for date, commit, name, blob in rows]
+        for plan, rows in found.items()
+    }
+    return {path: histories[real] for path, real in given.items() if real in histories}
+
+
+Commit = tuple[str, str, str, str]  # date, abbreviated commit, the plan's path in it, abbreviated blob
+
+
+def plan_commits(
+    paths: Iterable[Path], limit: int | None
+) -> tuple[dict[Path, Path], Path, dict[Path, list[Commit]]] | None:
+    """(each path as given → resolved, the repository's root, each resolved plan → its commits, newest
+    first, at most `limit`), from one `git log` that follows renames; None outside a repository."""
     given = resolved_each(paths)
     repo = _in_repository(set(given.values()))
     if repo is None:
-        return {}
+        return None
     root, tracked = repo  # tracked: the name a plan had in the commit being read → the plan today
     try:
         out = run_git(root, "log", "-M", "--raw", "-z", "--format=%x01%h%x09%as", "--", *_folders(tracked))
     except GitError:
-        return {}
-    found: dict[Path, list[tuple[str, str, str, str]]] = {}  # plan → (date, commit, path, blob)
+        return None
+    found: dict[Path, list[Commit]] = {}
     for commit, date, entries in raw_log(out):
         for status, blob, old, new in entries:
             plan = tracked.get(new)
@@ -182,23 +222,7 @@ def plan_histories(
                 rows.append((date, commit, new, blob))
             if status.startswith("R") and old != new:
                 tracked[old] = tracked.pop(new)  # older commits know the plan by its old name
-    versions = {(blob, name) for rows in found.values() for _, _, name, blob in rows}
-    facts = {version: _VERSIONS[version] for version in versions if version in _VERSIONS}
-    if known:  # `git log --raw` abbreviates blob ids
-        lengths = {len(blob) for blob, _ in versions}
-        by_prefix = {full[:length]: value for full, value in known.items() for length in lengths}
-        facts.update({(blob, name): by_prefix[blob] for blob, name in versions if blob in by_prefix})
-    blobs = read_blobs(root, {blob for blob, name in versions if (blob, name) not in facts})
-    for blob, name in versions - facts.keys():
-        facts[blob, name] = _facts(root / name, blobs.get(blob))
-    if len(_VERSIONS) > _VERSIONS_KEPT:
-        _VERSIONS.clear()
-    _VERSIONS.update(facts)
-    histories = {
-        plan: [HistoryRow(date, commit, name, *facts[blob, name]) for date, commit, name, blob in rows]
-        for plan, rows in found.items()
-    }
-    return {path: histories[real] for path, real in given.items() if real in histories}
+    return given, root, found
 
 
 def _facts(path: Path, text: bytes | TooLarge | None) -> Facts:

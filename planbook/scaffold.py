@@ -33,7 +33,13 @@ def _emit_mapping(spec: dict[str, Any], lines: list[str], depth: int, **options:
         value = _initial_value(name, child, options) if options.get("top") else None
         comment = child.get("description") or child.get("title", "")
         if child.get("x-optional") and not (name == "migration" and options["migration"]):
-            example = {"start_date": '"2026-01-05"', "version": '"1.0"', "last_updated": '"2026-01-05"'}.get(name)
+            example = {
+                "start_date": '"2026-01-05"',
+                "actual_start": '"2026-01-05"',
+                "actual_finish": '"2026-01-16"',
+                "version": '"1.0"',
+                "last_updated": '"2026-01-05"',
+            }.get(name)
             if example:
                 lines.append(f"{indent}# {name}: {example}  # {comment}")
             else:

@@ -21,7 +21,21 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Literal
 
-Rag = Literal["green", "amber", "red"]
+from planbook import schema
+from planbook.dates import parse_plan_date
+from planbook.model.lifecycle import lifecycle_index
+from planbook.model.schedule import duration_days, phase_schedule
+from planbook.model.tasks import mapping_at, progress_of
+
+Rag = Literal["green", "amber", "red", "none"]
+
+#: The statuses whose schedule the client has agreed to: the baseline is the plan as it entered one.
+AGREED_STATUSES: tuple[str, ...] = schema.LIFECYCLE[schema.LIFECYCLE.index("development") :]
+#: Days late (forecast past the baseline, or a late phase's planned end passed) that make a plan red.
+RED_AFTER_DAYS = 14
+#: Confidence under which a plan is amber, and under which it is red.
+AMBER_BELOW_CONFIDENCE = 70
+RED_BELOW_CONFIDENCE = 50
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,8 +43,8 @@ class Baseline:
     """The schedule the client agreed to: a start date and each phase's duration as written then."""
 
     start: dt.date | None
-    durations: Mapping[str, str]  # phase key → duration text, as the plan gives it (`2 weeks`, `1 month`)
-    source: str  # where it comes from, for people: "baseline field", "commit 1a2b3c4 (2026-09-08)"
+    durations: Mapping[str, object]  # phase key → duration as the plan gave it (`2 weeks`, `1 month`)
+    source: str  # where it comes from, for people: "the plan's baseline field", "commit 1a2b3c4 (2026-09-08)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,15 +75,212 @@ class PlanTracking:
     baseline: Baseline | None
     baseline_end: dt.date | None
     forecast_end: dt.date | None
-    variance_days: int | None
-    expected_phase: str | None  # the phase the planned dates put the plan in today; None before or without dates
+    variance_days: int | None  # forecast end − baseline end (or planned end); > 0 is late
+    expected_status: str | None  # where the planned dates put the plan today; None before its start or without dates
     late: bool
-    late_reasons: tuple[str, ...]  # plain sentences: "Development ended 2026-10-18 with 5 of 9 tasks open"
+    late_reasons: tuple[str, ...]  # plain sentences, plan text kept out: "Development ended 2026-10-18 …"
     rag: Rag
     rag_reasons: tuple[str, ...]
+
+    @property
+    def phase(self) -> dict[str, PhaseTracking]:
+        return {phase.key: phase for phase in self.phases}
+
+
+def explicit_baseline(data: Mapping[str, Any]) -> Baseline | None:
+    """The plan's own `baseline` field, when it holds one: it wins over git's."""
+    given = data.get("baseline")
+    if not isinstance(given, dict):
+        return None
+    start = parse_plan_date(given.get("start_date"))
+    durations = given.get("durations")
+    if start is None or not isinstance(durations, dict):
+        return None
+    return Baseline(start, dict(durations), "the plan's baseline field")
+
+
+def baseline_from(data: Mapping[str, Any], *, source: str) -> Baseline | None:
+    """The schedule one version of a plan gives (its start date and durations), as a baseline."""
+    durations = {key: mapping_at(data, "phases", key).get("duration") for key in schema.PHASES}
+    start = parse_plan_date(data.get("start_date"))
+    if start is None or all(duration_days(text) is None for text in durations.values()):
+        return None
+    return Baseline(start, durations, source)
 
 
 def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline | None = None) -> PlanTracking:
     """The tracking facts of one plan's data (which may be a draft's: any field may be missing or of
-    the wrong type) on `today`."""
-    raise NotImplementedError
+    the wrong type) on `today`. The plan's own `baseline` field wins over the `baseline` given (git's)."""
+    plan = dict(data)
+    baseline = explicit_baseline(plan) or baseline
+    status = plan.get("status") if isinstance(plan.get("status"), str) else None
+    stage = lifecycle_index(status)
+    planned = {phase.key: phase for phase in phase_schedule(plan)}
+    agreed = _laid_out(baseline.start, baseline.durations) if baseline else {}
+
+    phases: list[PhaseTracking] = []
+    cursor: dt.date | None = None  # the forecast end of the phase before
+    for key in schema.PHASES:
+        entry = mapping_at(plan, "phases", key)
+        scheduled = planned.get(key)
+        planned_start = scheduled.start if scheduled else None
+        planned_end = _last_day(planned_start, scheduled.days if scheduled else None)
+        actual_start = parse_plan_date(entry.get("actual_start"))
+        actual_finish = parse_plan_date(entry.get("actual_finish"))
+        if actual_finish is not None and actual_finish > today:
+            actual_finish = None  # a finish still to come is a plan, not a fact
+        done_tasks, total_tasks = progress_of(plan, ("phases", key, "tasks"))
+        phase_stage = schema.LIFECYCLE.index(key)
+        done = actual_finish is not None or (stage > phase_stage and status not in OFF_LIFECYCLE)
+        current = status == key
+        forecast_start = forecast_end = None
+        if scheduled is not None and planned_start is not None:
+            follows = cursor + dt.timedelta(days=1) if cursor else planned_start
+            forecast_start = actual_start or max(planned_start, follows)
+            if not done and not current and actual_start is None:
+                forecast_start = max(forecast_start, today)  # not begun: it cannot begin in the past
+            forecast_end = actual_finish or forecast_start + dt.timedelta(days=scheduled.days - 1)
+            if not done and forecast_end < today:
+                forecast_end = today  # not finished: it cannot finish in the past
+            cursor = forecast_end
+        baseline_start, baseline_end = agreed.get(key, (None, None))
+        reference = baseline_end or planned_end
+        late = (
+            status not in CLOSED
+            and not done
+            and planned_end is not None
+            and planned_end < today
+            and (total_tasks == 0 or done_tasks < total_tasks)
+        )
+        phases.append(
+            PhaseTracking(
+                key=key,
+                title=schema.phase_title(key),
+                planned_start=planned_start,
+                planned_end=planned_end,
+                actual_start=actual_start,
+                actual_finish=actual_finish,
+                baseline_start=baseline_start,
+                baseline_end=baseline_end,
+                forecast_start=forecast_start,
+                forecast_end=forecast_end,
+                tasks_done=done_tasks,
+                tasks_total=total_tasks,
+                done=done,
+                late=late,
+                variance_days=None if forecast_end is None or reference is None else (forecast_end - reference).days,
+            )
+        )
+
+    planned_start = next((p.planned_start for p in phases if p.planned_start), None)
+    planned_end = max((p.planned_end for p in phases if p.planned_end), default=None)
+    baseline_end = max((p.baseline_end for p in phases if p.baseline_end), default=None)
+    forecast_end = max((p.forecast_end for p in phases if p.forecast_end), default=None)
+    reference = baseline_end or planned_end
+    variance = None if forecast_end is None or reference is None else (forecast_end - reference).days
+    expected = _expected_status(phases, today)
+
+    late_reasons = []
+    if status not in CLOSED:
+        first_late = next((phase for phase in phases if phase.late), None)
+        if first_late is not None:
+            open_tasks = first_late.tasks_total - first_late.tasks_done
+            late_reasons.append(
+                f"{first_late.title} was planned to end on {first_late.planned_end}"
+                + (f", and {open_tasks} of {first_late.tasks_total} of its tasks are open" if open_tasks else "")
+            )
+        if expected is not None and stage >= 0 and schema.LIFECYCLE.index(expected) > stage:
+            late_reasons.append(
+                f"by its planned dates it would be {_status_words(expected)} by now; its status is {status}"
+            )
+    rag, rag_reasons = _rag(plan, status, phases, variance, tuple(late_reasons), today)
+    return PlanTracking(
+        today=today,
+        phases=tuple(phases),
+        planned_start=planned_start,
+        planned_end=planned_end,
+        baseline=baseline,
+        baseline_end=baseline_end,
+        forecast_end=forecast_end,
+        variance_days=variance,
+        expected_status=expected,
+        late=bool(late_reasons),
+        late_reasons=tuple(late_reasons),
+        rag=rag,
+        rag_reasons=rag_reasons,
+    )
+
+
+#: Statuses that stop the clock: nothing in them is late.
+CLOSED = ("complete", "cancelled", "on-hold")
+OFF_LIFECYCLE = ("on-hold", "cancelled")
+
+
+def _rag(
+    plan: dict[str, Any],
+    status: str | None,
+    phases: list[PhaseTracking],
+    variance: int | None,
+    late_reasons: tuple[str, ...],
+    today: dt.date,
+) -> tuple[Rag, tuple[str, ...]]:
+    """RAG, by the rules of docs/reference/schedule.md, and the reasons for it."""
+    if status == "cancelled":
+        return "none", ("cancelled: not tracked",)
+    if status == "complete":
+        return "green", ("complete",)
+    confidence = plan.get("confidence")
+    confidence = confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None
+    overdue = max(((today - p.planned_end).days for p in phases if p.late and p.planned_end), default=0)
+    slip = max(variance or 0, overdue)
+    red, amber = [], []
+    if late_reasons and slip > RED_AFTER_DAYS:
+        red.append(f"late by {slip} days")
+    elif late_reasons:
+        amber.append(f"late by {slip} day{'s' if slip != 1 else ''}" if slip else "late")
+    elif variance is not None and variance > 0:
+        amber.append(f"forecast to end {variance} day{'s' if variance != 1 else ''} after the baseline")
+    if confidence is not None and confidence < RED_BELOW_CONFIDENCE:
+        red.append(f"confidence {confidence}%")
+    elif confidence is not None and confidence < AMBER_BELOW_CONFIDENCE:
+        amber.append(f"confidence {confidence}%")
+    if status == "on-hold":
+        amber.append("on hold")
+    if red:
+        return "red", tuple(red + amber)
+    if amber:
+        return "amber", tuple(amber)
+    return "green", ("on schedule",)
+
+
+def _expected_status(phases: list[PhaseTracking], today: dt.date) -> str | None:
+    """The status the planned dates give the plan on `today`: the phase whose planned days hold it,
+    `complete` after the last, None before the first or without dates."""
+    dated = [p for p in phases if p.planned_start and p.planned_end]
+    if not dated or today < dated[0].planned_start:  # type: ignore[operator]
+        return None
+    for phase in dated:
+        if today <= phase.planned_end:  # type: ignore[operator]
+            return phase.key
+    return "complete"
+
+
+def _status_words(status: str) -> str:
+    return "complete" if status == "complete" else f"in {schema.phase_title(status)}"
+
+
+def _last_day(start: dt.date | None, days: int | None) -> dt.date | None:
+    return None if start is None or days is None else start + dt.timedelta(days=days - 1)
+
+
+def _laid_out(start: dt.date | None, durations: Mapping[str, object]) -> dict[str, tuple[dt.date, dt.date]]:
+    """The baseline's phases laid end to end, as the plan's are: phase key → (first day, last day)."""
+    data = {
+        "start_date": start.isoformat() if start else None,
+        "phases": {k: {"duration": v} for k, v in durations.items()},
+    }
+    return {
+        phase.key: (phase.start, phase.start + dt.timedelta(days=phase.days - 1))
+        for phase in phase_schedule(data)
+        if phase.start is not None
+    }
