@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from planbook import schema
+from planbook.baselines import agreed_baselines
 from planbook.check import CheckResult, check_result, with_collisions
 from planbook.history import last_changes
 from planbook.loader import load_plan
 from planbook.model import GitFacts, overall_progress
+from planbook.model.tracking import Baseline, PlanTracking, plan_tracking
 from planbook.paths import plan_files_in
 
 
@@ -35,6 +38,7 @@ class PortfolioRow:
     ok: bool
     result: CheckResult
     last_updated: str | None = None  # the date of the plan's last commit, when git knows the file
+    tracking: PlanTracking | None = None  # on time or not, on the portfolio's day; None when it did not load
 
     @property
     def systems(self) -> str:
@@ -46,7 +50,8 @@ class PortfolioRow:
         return (self.tasks_done * 100) // self.tasks_total if self.tasks_total else 0
 
 
-def row_for(result: CheckResult) -> PortfolioRow:
+def row_for(result: CheckResult, *, today: dt.date, baseline: Baseline | None = None) -> PortfolioRow:
+    """The row of one checked plan on `today`, against git's `baseline` (the plan's own field wins)."""
     plan = result.plan
     data: dict[str, Any] = plan.data if plan is not None else {}
 
@@ -74,14 +79,17 @@ def row_for(result: CheckResult) -> PortfolioRow:
         start_date=text("start_date") or None,
         ok=result.ok,
         result=result,
+        tracking=None if plan is None else plan_tracking(data, today=today, baseline=baseline),
     )
 
 
-def portfolio_rows(files: Sequence[Path]) -> list[PortfolioRow]:
-    """A row for each plan, judged as check judges it (case collisions included); no plan is kept."""
+def portfolio_rows(files: Sequence[Path], *, today: dt.date) -> list[PortfolioRow]:
+    """A row for each plan, judged as check judges it (case collisions included), tracked on `today`
+    against its baseline; no plan is kept."""
     rows = []
-    for result in with_collisions(files, [check_result(load_plan(path)) for path in files]):
-        rows.append(row_for(result))
+    baselines = agreed_baselines(files)
+    for path, result in zip(files, with_collisions(files, [check_result(load_plan(path)) for path in files])):
+        rows.append(row_for(result, today=today, baseline=baselines.get(path)))
         result.plan = None  # a row holds what it shows: a thousand plans of a megabyte need not stay loaded
     return rows
 
@@ -94,8 +102,9 @@ def portfolio_rows(files: Sequence[Path]) -> list[PortfolioRow]:
 Stamp = tuple[int, int, int, int]
 #: Each plan file (as listed) → its stamp and its check result, while the file is unchanged.
 CHECKED: dict[Path, tuple[Stamp, CheckResult]] = {}
-#: Each plan file → the check result and last commit date its portfolio row was made from, and the row.
-ROWS: dict[Path, tuple[CheckResult, str | None, PortfolioRow]] = {}
+#: Each plan file → what its portfolio row was made from (check result, last commit date, the day, the
+#: baseline), and the row.
+ROWS: dict[Path, tuple[tuple[CheckResult, str | None, dt.date, Baseline | None], PortfolioRow]] = {}
 
 
 def checked(path: Path) -> CheckResult:
@@ -130,6 +139,8 @@ class Portfolio:
     results: tuple[CheckResult, ...]  # one for each file, in the same order
     facts: dict[Path, GitFacts]  # by listed path; plans git does not track are left out
     stamp: tuple[Stamp, ...]  # each file's stamp when loaded
+    today: dt.date  # the day the rows are tracked on
+    baselines: dict[Path, Baseline]  # by listed path: git's, for plans committed in an agreed status
 
     @functools.cached_property
     def rows(self) -> list[PortfolioRow]:
@@ -139,20 +150,27 @@ class Portfolio:
         for path, result in zip(self.files, self.results):
             fact = self.facts.get(path)
             date = fact.date if fact else None
+            made_from = (result, date, self.today, self.baselines.get(path))
             kept = ROWS.get(path)
-            row = kept[2] if kept is not None and kept[0] is result and kept[1] == date else None
+            row = kept[1] if kept is not None and _same(kept[0], made_from) else None
             if row is None:
-                row = dataclasses.replace(row_for(result), last_updated=date)
-            fresh[path] = (result, date, row)
+                row = dataclasses.replace(
+                    row_for(result, today=self.today, baseline=self.baselines.get(path)), last_updated=date
+                )
+            fresh[path] = (made_from, row)
             rows.append(row)
         ROWS.clear()
         ROWS.update(fresh)
         return rows
 
 
-def load_portfolio(folder: Path) -> Portfolio:
+def _same(a: tuple[CheckResult, str | None, dt.date, Baseline | None], b: tuple[Any, ...]) -> bool:
+    return a[0] is b[0] and a[1:] == b[1:]
+
+
+def load_portfolio(folder: Path, *, today: dt.date) -> Portfolio:
     """Every plan in `folder`, checked (unchanged plans from `CHECKED`), with the commit of each from
-    one `git log`."""
+    one `git log` and its baseline from git, tracked on `today`."""
     folder = Path(folder).absolute()  # not resolved: a `projects` link out of the repository stays one
     files = tuple(plan_files_in(folder))
     try:
@@ -160,4 +178,4 @@ def load_portfolio(folder: Path) -> Portfolio:
     except OSError:  # a file went away while we looked: nothing to reuse
         stamp = ()
     results = tuple(with_collisions(files, [checked(path) for path in files]))
-    return Portfolio(folder, files, results, last_changes(files), stamp)
+    return Portfolio(folder, files, results, last_changes(files), stamp, today, agreed_baselines(files))

@@ -24,6 +24,7 @@ from pathlib import Path
 import jinja2
 
 from planbook.check import CheckResult
+from planbook.dates import today
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
 from planbook.history import blob_id, plan_histories
 from planbook.html_policy import clean_plan_html
@@ -73,7 +74,7 @@ class SiteBuild:
         """A new build of the project at `root`: its plans loaded (reusing those unchanged since the last
         build, as `mkdocs serve` rebuilds on every edit) and checked."""
         root = Path(root).absolute()
-        build = cls(root, load_portfolio(root / PROJECTS_DIR))
+        build = cls(root, load_portfolio(root / PROJECTS_DIR, today=today()))
         cls._current[root] = build
         return build
 

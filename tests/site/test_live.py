@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -154,7 +155,7 @@ def test_the_timeline_shows_at_most_its_limit_and_says_so(tmp_path: Path) -> Non
     from planbook.site import portfolio_view as macros
 
     generate_plans(40, tmp_path / "projects", seed=1)
-    rows = load_portfolio(tmp_path / "projects").rows
+    rows = load_portfolio(tmp_path / "projects", today=dt.date(2026, 12, 1)).rows
     dated = [row for row in rows if row.start_date]
     view = macros.timeline_view(rows, limit=10)
     assert view["dated"] == len(dated) > 10
@@ -171,7 +172,7 @@ def test_the_status_chart_counts_every_plan(tmp_path: Path) -> None:
     from planbook.site import portfolio_view as macros
 
     generate_plans(30, tmp_path / "projects", seed=2)
-    rows = load_portfolio(tmp_path / "projects").rows
+    rows = load_portfolio(tmp_path / "projects", today=dt.date(2026, 12, 1)).rows
     view = macros.status_view(rows)
     assert sum(bar["count"] for bar in view["bars"]) == len(rows) == view["total"]
     assert [bar["status"] for bar in view["bars"]] == sorted(
@@ -183,9 +184,9 @@ def test_a_rebuild_loads_again_only_the_plans_that_changed(tmp_path: Path) -> No
     from planbook.portfolio import load_portfolio
 
     paths = generate_plans(5, tmp_path / "projects", seed=4)
-    first = load_portfolio(tmp_path / "projects")
+    first = load_portfolio(tmp_path / "projects", today=dt.date(2026, 12, 1))
     rename(paths[0], "sync", "integration")
-    again = load_portfolio(tmp_path / "projects")
+    again = load_portfolio(tmp_path / "projects", today=dt.date(2026, 12, 1))
     assert (
         again.results[0] is not first.results[0] and again.results[1] is first.results[1]
     )  # only the edited plan reloaded

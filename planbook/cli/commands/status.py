@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, plan_files
+from planbook.dates import today
 from planbook.escape import one_line
 
 
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     from planbook.portfolio import portfolio_rows
 
-    rows = portfolio_rows(plan_files(args.paths))
+    rows = portfolio_rows(plan_files(args.paths), today=today())
     table = Table(title=f"{len(rows)} plan{'s' if len(rows) != 1 else ''}", title_justify="left")
     for heading, justify, wrap in [
         ("ID", "left", False),
