@@ -61,6 +61,22 @@ def one_line(value: object) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value for a CSV cell. Numbers stay numbers; text a spreadsheet would run as a formula
+    (`=HYPERLINK(…)`, `+`, `-`, `@`) starts with an apostrophe, and control characters show as U+FFFD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return value
+    text = clean(str(value))
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 def inline(value: object) -> Markdown:
     """A value on one line of Markdown: newlines fold into spaces."""
     text = " ".join(clean(str(value)).split())

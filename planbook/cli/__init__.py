@@ -15,6 +15,7 @@ from planbook import __version__
 from planbook.cli.commands import COMMANDS
 from planbook.cli.common import EXIT_USAGE, UsageError
 from planbook.cli.output import PipeGuard
+from planbook.dates import TodayError
 from planbook.escape import one_line
 
 __all__ = ["build_parser", "main"]
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
         return code
-    except UsageError as e:
+    except (UsageError, TodayError) as e:
         print(f"planbook: error: {one_line(e)}", file=sys.stderr)
         return EXIT_USAGE
     finally:

@@ -94,7 +94,7 @@ def test_plan_values_reach_no_terminal_raw(repo: GitRepo) -> None:
         assert "Traceback" not in done.stderr, (name, done.stderr)
         assert not ESCAPES.search(done.stdout + done.stderr), (name, ESCAPES.findall(done.stdout + done.stderr))
     assert "\\x1b" in outputs["history"].stdout  # the status is shown, escaped
-    assert "RED" in outputs["status"].stdout
+    assert "\\x9b31m RED" in outputs["status"].stdout  # the client is shown, escaped
 
 
 FORGED = "X\n::error file=README.md,line=1::forged"
