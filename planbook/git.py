@@ -119,6 +119,32 @@ def _skip(stream: IO[bytes], size: int) -> None:
         size -= len(chunk)
 
 
+LogCommit = tuple[str, str, list[tuple[str, str, str, str]]]  # commit, date, [(status, blob, old, new)]
+
+#: `git log --raw` answers already read, by (root, HEAD, arguments): the history up to a commit never
+#: changes, so `mkdocs serve` reads it once a commit, not once a rebuild.
+_LOGS: dict[tuple[Path, str, tuple[str, ...]], list[LogCommit]] = {}
+_LOGS_KEPT = 8
+
+
+def raw_log_at_head(root: Path, *args: str) -> list[LogCommit]:
+    """`raw_log(git log --raw -z --format=%x01%h%x09%as ARGS)`, kept for as long as HEAD stays the
+    same commit. GitError as `run_git` raises it."""
+    try:
+        head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode("ascii", "replace").strip()
+    except GitError:
+        head = ""  # no commit yet: nothing to keep
+    key = (root, head, args)
+    if head and key in _LOGS:
+        return _LOGS[key]
+    commits = list(raw_log(run_git(root, "log", "--raw", "-z", "--format=%x01%h%x09%as", *args)))
+    if head:
+        if len(_LOGS) >= _LOGS_KEPT:
+            _LOGS.clear()
+        _LOGS[key] = commits
+    return commits
+
+
 def raw_log(out: bytes) -> Iterator[tuple[str, str, list[tuple[str, str, str, str]]]]:
     """Commits of `git log --raw -z --format=%x01%h%x09%as`: (commit, date, [(status, blob, old, new)]).
 

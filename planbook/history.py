@@ -12,9 +12,10 @@ import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from planbook.check import check_result
-from planbook.git import GitError, TooLarge, raw_log, read_blobs, repo_root, run_git, working_tree_state
+from planbook.check import CheckResult, check_result
+from planbook.git import GitError, TooLarge, raw_log_at_head, read_blobs, repo_root, working_tree_state
 from planbook.loader import load_plan
 from planbook.model import GitFacts
 from planbook.paths import resolved, resolved_each
@@ -22,6 +23,7 @@ from planbook.paths import resolved, resolved_each
 __all__ = [
     "GitFacts",
     "HistoryRow",
+    "VersionFacts",
     "blob_id",
     "git_facts",
     "last_changes",
@@ -51,23 +53,13 @@ def last_changes(paths: Iterable[Path]) -> dict[Path, GitFacts]:
         return {}
     root, by_name = repo
     try:
-        out = run_git(
-            root,
-            "log",
-            "--first-parent",
-            "--no-renames",
-            "--raw",
-            "-z",
-            "--format=%x01%h%x09%as",
-            "--",
-            *_folders(by_name),
-        )
+        log = raw_log_at_head(root, "--first-parent", "--no-renames", "--", *_folders(by_name))
     except GitError:
         return {}
     facts: dict[Path, GitFacts] = {}
     deleted: set[Path] = set()
     counts: dict[Path, int] = {}
-    for commit, date, entries in raw_log(out):
+    for commit, date, entries in log:
         for status, _, _, name in entries:
             path = by_name.get(name)
             if path is None:
@@ -141,12 +133,34 @@ def plan_history(path: Path, limit: int | None = 10) -> list[HistoryRow]:
     return plan_histories([path], limit=limit).get(Path(path), [])
 
 
-Facts = tuple[str | None, int | None, int | None]  # status, confidence, completeness of one version
+@dataclasses.dataclass(frozen=True)
+class VersionFacts:
+    """What one version of a plan says, for its history row and its baseline."""
+
+    status: str | None = None  # None when that version did not load
+    confidence: int | None = None
+    completeness: int | None = None  # None when it did not pass the schema
+    schedule: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # start_date and phases, as written
+
+
+def facts_of(result: CheckResult) -> VersionFacts:
+    """The facts of a version that has been through the one gate, `check_result`."""
+    if result.plan is None:
+        return VersionFacts()
+    data = result.plan.data
+    status, confidence = data.get("status"), data.get("confidence")
+    return VersionFacts(
+        status if isinstance(status, str) else None,
+        confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None,
+        result.completeness,
+        {"start_date": data.get("start_date"), "phases": data.get("phases")},
+    )
+
 
 #: The facts of the versions already read in this process, by (blob id as `git log` abbreviates it,
 #: path in that commit): a blob never changes, so `mkdocs serve` reads and checks each old version
 #: once, not on every rebuild.
-_VERSIONS: dict[tuple[str, str], Facts] = {}
+_VERSIONS: dict[tuple[str, str], VersionFacts] = {}
 VERSIONS_KEPT = 100_000
 
 
@@ -156,7 +170,7 @@ def blob_id(content: bytes) -> str:
 
 
 def plan_histories(
-    paths: Iterable[Path], limit: int | None = 10, *, known: Mapping[str, Facts] | None = None
+    paths: Iterable[Path], limit: int | None = 10, *, known: Mapping[str, VersionFacts] | None = None
 ) -> dict[Path, list[HistoryRow]]:
     """For each plan, the commits that changed it, newest first, with status, confidence and
     completeness as each commit left them; at most `limit` rows a plan (None: all).
@@ -175,7 +189,27 @@ def plan_histories(
     if commits is None:
         return {}
     given, root, found = commits
-    versions = {(blob, name) for rows in found.values() for _, _, name, blob in rows}
+    facts = versions_facts(root, {(blob, name) for rows in found.values() for _, _, name, blob in rows}, known)
+    histories = {
+        plan: [
+            HistoryRow(date, commit, name, version.status, version.confidence, version.completeness)
+            for date, commit, name, blob in rows
+            for version in (facts[blob, name],)
+        ]
+        for plan, rows in found.items()
+    }
+    return {path: histories[real] for path, real in given.items() if real in histories}
+
+
+Version = tuple[str, str]  # a plan's blob as `git log` abbreviates it, and its path in that commit
+
+
+def versions_facts(
+    root: Path, versions: set[Version], known: Mapping[str, VersionFacts] | None = None
+) -> dict[Version, VersionFacts]:
+    """The facts of each version: from `known` (by full blob id: the plans as they are now, which the
+    caller has checked already), from what this process has read before, or read with one
+    `git cat-file` and checked."""
     facts = {version: _VERSIONS[version] for version in versions if version in _VERSIONS}
     if known:  # `git log --raw` abbreviates blob ids
         lengths = {len(blob) for blob, _ in versions}
@@ -187,11 +221,21 @@ def plan_histories(
     if len(_VERSIONS) > VERSIONS_KEPT:
         _VERSIONS.clear()
     _VERSIONS.update(facts)
-    histories = {
-        plan: [HistoryRow(date, commit, name, *facts[blob, name]) for date, commit, name, blob in rows]
-        for plan, rows in found.items()
-    }
-    return {path: histories[real] for path, real in given.items() if real in histories}
+    return facts
+
+
+def current_versions(files: Iterable[Path], results: Iterable[CheckResult]) -> dict[str, VersionFacts]:
+    """The facts of each plan file as it is now, by its git blob id: a plan's newest commit mostly
+    holds the same text, which need not be read from git and checked again."""
+    known = {}
+    for path, result in zip(files, results):
+        if result.plan is None:  # nothing to know, and a file that did not load may be any size
+            continue
+        try:
+            known[blob_id(path.read_bytes())] = facts_of(result)
+        except OSError:
+            continue
+    return known
 
 
 Commit = tuple[str, str, str, str]  # date, abbreviated commit, the plan's path in it, abbreviated blob
@@ -208,11 +252,11 @@ def plan_commits(
         return None
     root, tracked = repo  # tracked: the name a plan had in the commit being read → the plan today
     try:
-        out = run_git(root, "log", "-M", "--raw", "-z", "--format=%x01%h%x09%as", "--", *_folders(tracked))
+        log = raw_log_at_head(root, "-M", "--", *_folders(tracked))
     except GitError:
         return None
     found: dict[Path, list[Commit]] = {}
-    for commit, date, entries in raw_log(out):
+    for commit, date, entries in log:
         for status, blob, old, new in entries:
             plan = tracked.get(new)
             if plan is None or status == "D":
@@ -225,16 +269,9 @@ def plan_commits(
     return given, root, found
 
 
-def _facts(path: Path, text: bytes | TooLarge | None) -> Facts:
-    """Status, confidence and completeness of one version of a plan, through the one gate
-    (`check_result`), so an old version that no longer loads, or never did, is a row, not a crash."""
+def _facts(path: Path, text: bytes | TooLarge | None) -> VersionFacts:
+    """The facts of one version of a plan, through the one gate (`check_result`), so an old version
+    that no longer loads, or never did, is a row, not a crash."""
     if not isinstance(text, bytes):  # gone, or larger than any plan may be
-        return None, None, None
-    result = check_result(load_plan(path, text=text))
-    if result.plan is None:
-        return None, None, None
-    data = result.plan.data
-    status = data.get("status") if isinstance(data.get("status"), str) else None
-    confidence = data.get("confidence")
-    confidence = confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None
-    return status, confidence, result.completeness
+        return VersionFacts()
+    return facts_of(check_result(load_plan(path, text=text)))

@@ -12,7 +12,7 @@ from typing import Any
 from planbook import schema
 from planbook.baselines import agreed_baselines
 from planbook.check import CheckResult, check_result, with_collisions
-from planbook.history import last_changes
+from planbook.history import VersionFacts, current_versions, last_changes
 from planbook.loader import load_plan
 from planbook.model import GitFacts, overall_progress
 from planbook.model.tracking import Baseline, PlanTracking, plan_tracking
@@ -87,8 +87,9 @@ def portfolio_rows(files: Sequence[Path], *, today: dt.date) -> list[PortfolioRo
     """A row for each plan, judged as check judges it (case collisions included), tracked on `today`
     against its baseline; no plan is kept."""
     rows = []
-    baselines = agreed_baselines(files)
-    for path, result in zip(files, with_collisions(files, [check_result(load_plan(path)) for path in files])):
+    results = with_collisions(files, [check_result(load_plan(path)) for path in files])
+    baselines = agreed_baselines(files, known=current_versions(files, results))
+    for path, result in zip(files, results):
         rows.append(row_for(result, today=today, baseline=baselines.get(path)))
         result.plan = None  # a row holds what it shows: a thousand plans of a megabyte need not stay loaded
     return rows
@@ -140,7 +141,16 @@ class Portfolio:
     facts: dict[Path, GitFacts]  # by listed path; plans git does not track are left out
     stamp: tuple[Stamp, ...]  # each file's stamp when loaded
     today: dt.date  # the day the rows are tracked on
-    baselines: dict[Path, Baseline]  # by listed path: git's, for plans committed in an agreed status
+
+    @functools.cached_property
+    def current_versions(self) -> dict[str, VersionFacts]:
+        """Each plan as it is now, by git blob id: what git's history need not read again."""
+        return current_versions(self.files, self.results)
+
+    @functools.cached_property
+    def baselines(self) -> dict[Path, Baseline]:
+        """By listed path: git's baseline of each plan committed in an agreed status."""
+        return agreed_baselines(self.files, known=self.current_versions)
 
     @functools.cached_property
     def rows(self) -> list[PortfolioRow]:
@@ -178,4 +188,4 @@ def load_portfolio(folder: Path, *, today: dt.date) -> Portfolio:
     except OSError:  # a file went away while we looked: nothing to reuse
         stamp = ()
     results = tuple(with_collisions(files, [checked(path) for path in files]))
-    return Portfolio(folder, files, results, last_changes(files), stamp, today, agreed_baselines(files))
+    return Portfolio(folder, files, results, last_changes(files), stamp, today)

@@ -118,8 +118,11 @@ def test_many_plans_cost_one_git_log_and_one_cat_file(git_repo, monkeypatch):
     monkeypatch.setattr(subprocess, "Popen", CountingPopen)
     paths = sorted((git_repo.path / "projects").glob("*.md"))
     found = plan_histories(paths, limit=5)
-    assert [c[1] for c in calls] == ["rev-parse", "log", "cat-file"], calls
+    assert [c[1] for c in calls if c[1] != "rev-parse"] == ["log", "cat-file"], calls
     assert len(found) == 12
+    calls.clear()
+    assert plan_histories(paths, limit=5) == found
+    assert [c[1] for c in calls if c[1] != "rev-parse"] == [], calls  # the log of this HEAD is kept
     moved = found[paths[0]]  # keyed by the paths as given
     assert [(r.status, r.confidence) for r in moved] == [("testing", 90), ("development", 80)]
     assert [(r.status, r.confidence) for r in found[paths[1]]] == [("development", 80)]

@@ -26,7 +26,7 @@ import jinja2
 from planbook.check import CheckResult
 from planbook.dates import today
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
-from planbook.history import blob_id, plan_histories
+from planbook.history import plan_histories
 from planbook.html_policy import clean_plan_html
 from planbook.model import GitFacts
 from planbook.paths import PROJECTS_DIR
@@ -108,33 +108,13 @@ class SiteBuild:
 
     def plan_pages(self) -> list[PlanPage]:
         """A page for every plan, with its last commits; call once the plans pass."""
-        histories = plan_histories(self.portfolio.files, limit=HISTORY_LIMIT, known=self._current_facts())
+        histories = plan_histories(self.portfolio.files, limit=HISTORY_LIMIT, known=self.portfolio.current_versions)
         self.pages = {}
         for path, result in zip(self.portfolio.files, self.portfolio.results):
             rows = [row.as_dict() for row in histories.get(path, [])]
             page = PlanPage(path.stem, path, result, self.portfolio.facts.get(path), rows)
             self.pages[f"{PROJECTS_DIR}/{path.stem}.md"] = page
         return list(self.pages.values())
-
-    def _current_facts(self) -> dict[str, tuple[str | None, int | None, int | None]]:
-        """Status, confidence and completeness of each plan as it is now, by git blob id: a plan's newest
-        commit mostly holds the same text, which need not be loaded again for its history."""
-        known = {}
-        for path, result in zip(self.portfolio.files, self.portfolio.results):
-            if result.plan is None:  # nothing to know, and a file that did not load may be any size
-                continue
-            data = result.plan.data
-            status, confidence = data.get("status"), data.get("confidence")
-            try:
-                key = blob_id(path.read_bytes())
-            except OSError:
-                continue
-            known[key] = (
-                status if isinstance(status, str) else None,
-                confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None,
-                result.completeness,
-            )
-        return known
 
     # -- the pages ---------------------------------------------------------------------------
 
