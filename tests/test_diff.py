@@ -196,7 +196,7 @@ def test_diff_between_two_commits_prints_the_exact_field_changes(repo, capsys):
         '  blocker added: "The client\'s accountant is on leave until October"',
         "  completeness: 100% → 100%",
         "  check: pass → fail (5 findings)",
-        '    projects/NORTHWIND-001.md:44:23: PB302 the status is testing, but "Build error handling and retry logic" is not done; '
+        '    projects/NORTHWIND-001.md:47:23: PB302 the status is testing, but "Build error handling and retry logic" is not done; '
         "set `error_handling: true` once it is, or set the status back to development",
     ]
 

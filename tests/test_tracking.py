@@ -42,7 +42,8 @@ def test_the_samples_the_issue_names_are_late(name):
     tracking = plan_tracking(sample(name), today=DAY)
     assert tracking.late and tracking.rag == "red"
     assert tracking.forecast_end > tracking.planned_end  # type: ignore[operator]
-    assert tracking.variance_days == (tracking.forecast_end - tracking.planned_end).days  # type: ignore[operator]
+    reference = tracking.baseline_end or tracking.planned_end  # CASCADE-007 has a baseline field
+    assert tracking.variance_days == (tracking.forecast_end - reference).days  # type: ignore[operator]
     assert any("by its planned dates it would be complete by now" in reason for reason in tracking.late_reasons)
 
 
@@ -110,6 +111,12 @@ def test_durations_in_calendar_months():
     for key in data["phases"]:
         data["phases"][key]["duration"] = "999.9 months"
     assert plan_tracking(data, today=DAY).planned_end is not None
+
+
+def test_cascade_agreed_three_weeks_of_development_and_took_four():
+    tracking = plan_tracking(sample("CASCADE-007"), today=DAY)
+    assert tracking.baseline is not None and tracking.baseline.source == "the plan's baseline field"
+    assert tracking.baseline_end == tracking.planned_end - dt.timedelta(days=7)  # type: ignore[operator]
 
 
 def test_the_baseline_field_wins_and_sets_the_variance():
