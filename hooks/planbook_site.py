@@ -34,6 +34,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from watchdog.observers.polling import PollingObserver
 
+from planbook.dates import TodayError
 from planbook.html_policy import namespaced_id, plain_text
 from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
@@ -88,7 +89,10 @@ def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Enviro
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
-    site = SiteBuild.begin(Path(os.path.dirname(os.path.abspath(config.config_file_path))))
+    try:
+        site = SiteBuild.begin(Path(os.path.dirname(os.path.abspath(config.config_file_path))))
+    except TodayError as e:  # a build must not measure "late" or "the last 30 days" from a day it made up
+        raise PluginError(str(e)) from None
     errors, warnings = site.findings()
     for line in warnings:
         log.info(line)  # check passes plans with warnings, and so does the site

@@ -58,6 +58,8 @@ DATE_FIELDS: tuple[tuple[str, ...], ...] = (("start_date",),) + tuple(
     ("phases", phase, field) for phase in schema.PHASES for field in ("duration", "actual_start", "actual_finish")
 )
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Every plan file that differs, renames found, with full blob ids; whatever the user's git config.
+_RAW_DIFF = ("--literal-pathspecs", "diff", "--raw", "-z", "-M", "--full-index", "--no-color", "--no-ext-diff")
 
 
 class SinceError(ValueError):
@@ -196,21 +198,7 @@ def _plan_changes(top: Path, folder: str, base: CommitRef | None, head: CommitRe
 def _changed_plans(top: Path, folder: str, base: str, head: str) -> list[tuple[str, str, str, str, str]]:
     """(kind, old blob, new blob, old path, new path) of each plan file that differs, renames found,
     from one `git diff --raw -z`, read token by token so that no file name passes for anything else."""
-    out = run_git(
-        top,
-        "--literal-pathspecs",
-        "diff",
-        "--raw",
-        "-z",
-        "-M",
-        "--full-index",
-        "--no-color",
-        "--no-ext-diff",
-        base,
-        head,
-        "--",
-        f"{folder}/",
-    )
+    out = run_git(top, *_RAW_DIFF, base, head, "--", f"{folder}/")
     plan = re.compile(rf"{re.escape(folder)}/[^/]+\.md")
     tokens = out.split(b"\x00")
     found, i = [], 0

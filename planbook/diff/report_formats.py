@@ -49,7 +49,7 @@ def range_line(report: PortfolioReport) -> str:
     if report.until:
         head += f", the last commit by the end of {report.until}"
     if report.base is None:
-        return f"No commit before {report.since}: every plan at {head} counts as new."
+        return f"No commit before {report.since}, so every plan counts as new; compared with {head}."
     asked = f"the last commit before {report.since}" if report.by_date else f"revision {report.since}"
     return f"From {_commit(report.base)}, {asked}, to {head}."
 

@@ -18,13 +18,18 @@ How a plan page is made:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 
 from planbook.check import CheckResult
+from planbook.dates import today
+from planbook.diff.portfolio_report import portfolio_report
+from planbook.diff.report_formats import no_history_html, report_html
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
+from planbook.git import GitError
 from planbook.history import blob_id, plan_histories
 from planbook.html_policy import clean_plan_html
 from planbook.model import GitFacts
@@ -38,6 +43,7 @@ from planbook.trusted_html import TrustedHtml
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
 PLAN_PAGE_SOURCE = "---\nrender_macros: true\n---\n\n{{ plan_page() }}\n"
 HISTORY_LIMIT = 5  # commits in a plan page's history table
+CHANGES_DAYS = 30  # the "What changed" page covers this many days up to today
 
 
 @dataclasses.dataclass
@@ -60,8 +66,9 @@ class SiteBuild:
     #: `mkdocs serve` (the hooks say so at start-up): a plan with findings is a draft page, not a failed build.
     preview = False
 
-    def __init__(self, root: Path, portfolio: Portfolio) -> None:
+    def __init__(self, root: Path, portfolio: Portfolio, day: dt.date) -> None:
         self.root = root
+        self.today = day  # read once a build: every page measures from the same day
         self.checked = portfolio  # every file in projects/, for the findings
         self.portfolio = _publishable(portfolio)  # those that may have a page: all of them, once they pass
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
@@ -73,7 +80,7 @@ class SiteBuild:
         """A new build of the project at `root`: its plans loaded (reusing those unchanged since the last
         build, as `mkdocs serve` rebuilds on every edit) and checked."""
         root = Path(root).absolute()
-        build = cls(root, load_portfolio(root / PROJECTS_DIR))
+        build = cls(root, load_portfolio(root / PROJECTS_DIR), today())
         cls._current[root] = build
         return build
 
@@ -188,6 +195,22 @@ class SiteBuild:
 
     def portfolio_charts(self, uri: str, limit: int = portfolio_view.TIMELINE_LIMIT) -> str:
         return self.hold(uri, portfolio_view.portfolio_charts_html(self.portfolio, limit))
+
+    # -- what changed -----------------------------------------------------------------------
+
+    def what_changed(self, uri: str, url_for: Callable[[str], str], days: int = CHANGES_DAYS) -> str:
+        """What changed in the plans in the `days` days up to today, from git; a plan's ID links to its
+        page when it has one. Outside git, or before the first commit, the page says so."""
+        try:
+            report = portfolio_report(self.root / PROJECTS_DIR, self.today - dt.timedelta(days=days), until=self.today)
+        except GitError as e:
+            return self.hold(uri, no_history_html(f"No git history to report from: {e}"))
+
+        def page_of(plan_id: str) -> str | None:
+            return url_for(plan_id) if self.is_plan_page(f"{PROJECTS_DIR}/{plan_id}.md") else None
+
+        empty = f"Nothing changed in the last {days} days."
+        return self.hold(uri, report_html(report, url_for=page_of, empty=empty))
 
     # -- the downloads -----------------------------------------------------------------------
 
