@@ -1,13 +1,11 @@
-"""What changed across the whole portfolio between a base and HEAD, from git: status changes, tasks
-done and undone, risks and blockers added and closed, dates moved, new and removed plans. The weekly
-client check-in and the internal status meeting start from it (`planbook report`, the site's "What
-changed" page).
+"""What changed across the portfolio between a base and HEAD, from git: status changes, tasks done
+and undone, risks and blockers added and closed, dates moved, new and removed plans; for the weekly
+client check-in and the status meeting (`planbook report`, the site's "What changed" page).
 
-Each plan that changed is compared by the pull request's own diff (`compare`, `field_changes`), and
-its changes sorted into the report's categories. One `git log`, one `git diff` and at most one
-`git cat-file --batch` answer for the whole portfolio; a pair of versions is worked out once a
-process (`PLAN_CHANGES`), since a blob never changes and `mkdocs serve` asks again on every edit.
-A version that does not load is a problem in the report, never a crash.
+Each changed plan goes through the pull request's own diff (`compare`), its changes sorted into
+categories. One `git log`, one `git diff` and at most one `git cat-file --batch` answer for the whole
+portfolio, and a pair of versions is compared once a process (`PLAN_CHANGES`): a blob never changes,
+and `mkdocs serve` asks on every edit. A version that does not load is a problem listed, not a crash.
 """
 
 from __future__ import annotations
@@ -16,17 +14,18 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from planbook import escape, schema
-from planbook.check import CheckResult, check_result
+from planbook.check import CheckResult
 from planbook.dates import describe_date_rule, parse_plan_date
 from planbook.diff.changes import MISSING, show
 from planbook.diff.report import Side, compare, resolve_revisions
 from planbook.findings import Finding
 from planbook.git import GitError, TooLarge, read_blobs, repo_root, run_git
-from planbook.loader import MAX_FILE_BYTES, load_plan
+from planbook.loader import MAX_FILE_BYTES, LoadError, Plan, load_plan
 from planbook.model.tasks import mapping_at
 
 PlanChange = Literal["new", "removed", "modified", "renamed"]
@@ -78,8 +77,7 @@ class CommitRef:
 
 @dataclasses.dataclass(frozen=True)
 class PlanChanges:
-    """One plan's changes, each category a list of plain items; `problems` says which version did
-    not load, in check's own `path:line:col: CODE message` words."""
+    """One plan's changes, a list of plain items a category; `problems`: versions that do not load."""
 
     id: str
     path: str  # relative to the repository's top: at HEAD, or at the base for a removed plan
@@ -92,16 +90,12 @@ class PlanChanges:
 
     @property
     def shown(self) -> bool:
-        """Whether the report lists the plan: a field it follows changed, or a version did not load."""
+        """Listed: a field the report follows changed, or a version did not load."""
         return self.change != "modified" or self.problems != () or any(self.categories.values())
 
     def as_dict(self) -> dict[str, Any]:
         keys = ("id", "path", "previous_path", "change", "name", "status")
-        return {
-            **{key: getattr(self, key) for key in keys},
-            **self.categories,
-            "problems": list(self.problems),
-        }
+        return {**{key: getattr(self, key) for key in keys}, **self.categories, "problems": list(self.problems)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,13 +116,14 @@ class PortfolioReport:
 # -- the range ---------------------------------------------------------------------------------
 
 
-def portfolio_report(projects: Path, since: str | dt.date, *, until: dt.date | None = None) -> PortfolioReport:
-    """What changed in the plans of `projects` from `since` to HEAD (or, with `until`, to the newest
-    first-parent commit made by the end of that day).
-
-    `since` is a date (the state at the start of that day: the newest first-parent commit before
-    it, by the committer's date) or a revision git knows. Raises SinceError for a malformed date and
-    GitError outside a repository, in one without commits, or for an unknown revision."""
+def portfolio_report(
+    projects: Path, since: str | dt.date, *, until: dt.date | None = None, known: Mapping[str, Plan] | None = None
+) -> PortfolioReport:
+    """What changed in the plans of `projects` from `since` (a date: the newest first-parent commit
+    before that day, by the committer's date; or a revision) to HEAD, or with `until` to the newest
+    first-parent commit by the end of that day. SinceError for a malformed date; GitError outside a
+    repository, before the first commit, or for an unknown revision. `known`: plans the caller has
+    loaded, by blob id (`history.blob_id`): a site build has every plan as it is now."""
     asked = since.isoformat() if isinstance(since, dt.date) else since
     if not asked.strip():
         raise SinceError("give a date (YYYY-MM-DD) or a revision to report from")
@@ -149,13 +144,12 @@ def portfolio_report(projects: Path, since: str | dt.date, *, until: dt.date | N
         base, head = _revisions(top, asked)
     if head is None:
         return PortfolioReport(asked, by_date, base, head, (), until)
-    plans = _plan_changes(top, folder, base, head)
+    plans = _plan_changes(top, folder, base, head, known or {})
     return PortfolioReport(asked, by_date, base, head, tuple(plan for plan in plans if plan.shown), until)
 
 
 def _window(top: Path, since: dt.date, until: dt.date | None) -> tuple[CommitRef | None, CommitRef | None]:
-    """From one `git log` along the first parents: the newest commit by the end of `until` (HEAD
-    without it), and the newest before the start of `since`."""
+    """(the newest before `since` starts, the newest by the end of `until` or HEAD): one `git log`."""
     out = run_git(top, "log", "--first-parent", "--format=%H%x09%cs", "HEAD").decode("ascii", "replace")
     commits = [CommitRef(*line.split("\t", 1)) for line in out.splitlines() if "\t" in line]
     if until is not None:
@@ -181,11 +175,14 @@ PLAN_CHANGES: dict[tuple[str, ...], PlanChanges] = {}
 _PLAN_CHANGES_KEPT = 20_000
 
 
-def _plan_changes(top: Path, folder: str, base: CommitRef | None, head: CommitRef) -> list[PlanChanges]:
+def _plan_changes(
+    top: Path, folder: str, base: CommitRef | None, head: CommitRef, known: Mapping[str, Plan]
+) -> list[PlanChanges]:
     entries = _changed_plans(top, folder, base.commit if base else _empty_tree(head.commit), head.commit)
     keys = [(kind, old_blob, new_blob, old, new) for kind, old_blob, new_blob, old, new in entries]
     missing = [key for key in keys if key not in PLAN_CHANGES]
-    blobs = read_blobs(top, {blob for key in missing for blob in key[1:3] if blob})
+    blobs: dict[str, bytes | TooLarge | None | Plan] = dict(known)
+    blobs.update(read_blobs(top, {blob for key in missing for blob in key[1:3] if blob and blob not in known}))
     if len(PLAN_CHANGES) > _PLAN_CHANGES_KEPT:
         PLAN_CHANGES.clear()
     for kind, old_blob, new_blob, old, new in missing:
@@ -196,8 +193,8 @@ def _plan_changes(top: Path, folder: str, base: CommitRef | None, head: CommitRe
 
 
 def _changed_plans(top: Path, folder: str, base: str, head: str) -> list[tuple[str, str, str, str, str]]:
-    """(kind, old blob, new blob, old path, new path) of each plan file that differs, renames found,
-    from one `git diff --raw -z`, read token by token so that no file name passes for anything else."""
+    """(kind, old blob, new blob, old path, new path) of each plan file that differs, from one `git
+    diff --raw -z`, read token by token so that no file name passes for anything else."""
     out = run_git(top, *_RAW_DIFF, base, head, "--", f"{folder}/")
     plan = re.compile(rf"{re.escape(folder)}/[^/]+\.md")
     tokens = out.split(b"\x00")
@@ -229,11 +226,16 @@ def _empty_tree(head: str) -> str:
     return digest(b"tree 0\x00").hexdigest()
 
 
-def _side(top: Path, path: str, blob: bytes | TooLarge | None) -> Side:
+def _side(top: Path, path: str, blob: bytes | TooLarge | None | Plan) -> Side:
+    if isinstance(blob, Plan):
+        return Side(path, CheckResult(path, [], blob))
     if isinstance(blob, TooLarge):  # measured, not read: a plan may not be this large
         message = f"the file is {blob.size:,} bytes; a plan may be at most {MAX_FILE_BYTES:,}"
         return Side(path, CheckResult(path, [Finding(path, 1, 1, "PB002", message)]))
-    return Side(path, check_result(load_plan(top / path, text=blob or b"")))
+    loaded = load_plan(top / path, text=blob or b"")  # loaded, not checked: the report reads values only
+    if isinstance(loaded, LoadError):
+        return Side(path, CheckResult(path, loaded.findings))
+    return Side(path, CheckResult(path, [], loaded))
 
 
 # -- sorting the changes -----------------------------------------------------------------------
@@ -293,6 +295,5 @@ def _first_error(side: Side) -> str:
 
 
 def _plain(text: object) -> str:
-    """Plan text on one line, every control character written out: plain fields that are safe to
-    print, and that each output escapes again for where it lands."""
+    """Plan text on one line, control characters written out; each output escapes it again."""
     return escape.one_line(" ".join(str(text).split()))

@@ -26,10 +26,7 @@ import jinja2
 
 from planbook.check import CheckResult
 from planbook.dates import today
-from planbook.diff.portfolio_report import portfolio_report
-from planbook.diff.report_formats import no_history_html, report_html
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
-from planbook.git import GitError
 from planbook.history import blob_id, plan_histories
 from planbook.html_policy import clean_plan_html
 from planbook.model import GitFacts
@@ -37,7 +34,7 @@ from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
 from planbook.schema import is_plan_id
-from planbook.site import drafts, portfolio_view
+from planbook.site import changes_page, drafts, portfolio_view
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
@@ -74,6 +71,7 @@ class SiteBuild:
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
         self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
         self._exports: PendingExports | None = None
+        self._blob_id_cache: dict[Path, str] | None = None
 
     @classmethod
     def begin(cls, root: Path) -> SiteBuild:
@@ -126,21 +124,31 @@ class SiteBuild:
         """Status, confidence and completeness of each plan as it is now, by git blob id: a plan's newest
         commit mostly holds the same text, which need not be loaded again for its history."""
         known = {}
+        blob_ids = self._blob_ids()
         for path, result in zip(self.portfolio.files, self.portfolio.results):
-            if result.plan is None:  # nothing to know, and a file that did not load may be any size
+            key = blob_ids.get(path)
+            if result.plan is None or key is None:
                 continue
             data = result.plan.data
             status, confidence = data.get("status"), data.get("confidence")
-            try:
-                key = blob_id(path.read_bytes())
-            except OSError:
-                continue
             known[key] = (
                 status if isinstance(status, str) else None,
                 confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None,
                 result.completeness,
             )
         return known
+
+    def _blob_ids(self) -> dict[Path, str]:
+        """Each loaded plan's git blob id, once a build (a file that did not load may be any size)."""
+        if self._blob_id_cache is None:
+            self._blob_id_cache = {}
+            for path, result in zip(self.portfolio.files, self.portfolio.results):
+                try:
+                    if result.plan is not None:
+                        self._blob_id_cache[path] = blob_id(path.read_bytes())
+                except OSError:
+                    continue
+        return self._blob_id_cache
 
     # -- the pages ---------------------------------------------------------------------------
 
@@ -199,18 +207,14 @@ class SiteBuild:
     # -- what changed -----------------------------------------------------------------------
 
     def what_changed(self, uri: str, url_for: Callable[[str], str], days: int = CHANGES_DAYS) -> str:
-        """What changed in the plans in the `days` days up to today, from git; a plan's ID links to its
-        page when it has one. Outside git, or before the first commit, the page says so."""
-        try:
-            report = portfolio_report(self.root / PROJECTS_DIR, self.today - dt.timedelta(days=days), until=self.today)
-        except GitError as e:
-            return self.hold(uri, no_history_html(f"No git history to report from: {e}"))
+        """What changed in the plans in the `days` days up to today; a plan's ID links to its page."""
+        ids, files, results = self._blob_ids(), self.portfolio.files, self.portfolio.results
+        known = {ids[path]: result.plan for path, result in zip(files, results) if result.plan and path in ids}
 
         def page_of(plan_id: str) -> str | None:
             return url_for(plan_id) if self.is_plan_page(f"{PROJECTS_DIR}/{plan_id}.md") else None
 
-        empty = f"Nothing changed in the last {days} days."
-        return self.hold(uri, report_html(report, url_for=page_of, empty=empty))
+        return self.hold(uri, changes_page.what_changed_html(self.root, self.today, days, page_of, known))
 
     # -- the downloads -----------------------------------------------------------------------
 
