@@ -20,7 +20,7 @@ from jinja2 import Environment, Template
 
 from planbook.paths import PROJECTS_DIR
 from planbook.site import reference
-from planbook.site.build import SiteBuild
+from planbook.site.build import CHANGES_DAYS, SiteBuild
 
 
 def define_env(env: Any) -> None:
@@ -51,6 +51,11 @@ def define_env(env: Any) -> None:
     def portfolio_charts(limit: int = 60) -> str:
         """How many plans stand at each status, and the plans that have a start date on a timeline."""
         return site().portfolio_charts(env.page.file.src_uri, limit)
+
+    @env.macro
+    def what_changed(days: int = CHANGES_DAYS) -> str:
+        """What changed in the plans in the last `days` days, from git (planbook report's HTML)."""
+        return site().what_changed(env.page.file.src_uri, plan_url, days)
 
     @env.macro
     def field_reference() -> str:

@@ -224,18 +224,26 @@ def versions_facts(
     return facts
 
 
-def current_versions(files: Iterable[Path], results: Iterable[CheckResult]) -> dict[str, VersionFacts]:
-    """The facts of each plan file as it is now, by its git blob id: a plan's newest commit mostly
-    holds the same text, which need not be read from git and checked again."""
-    known = {}
+def blob_ids_of(files: Iterable[Path], results: Iterable[CheckResult]) -> dict[Path, str]:
+    """Each loaded plan file's git blob id, read now; a file that did not load may be any size, and
+    is not read."""
+    ids = {}
     for path, result in zip(files, results):
-        if result.plan is None:  # nothing to know, and a file that did not load may be any size
+        if result.plan is None:
             continue
         try:
-            known[blob_id(path.read_bytes())] = facts_of(result)
+            ids[path] = blob_id(path.read_bytes())
         except OSError:
             continue
-    return known
+    return ids
+
+
+def current_versions(
+    blob_ids: Mapping[Path, str], files: Iterable[Path], results: Iterable[CheckResult]
+) -> dict[str, VersionFacts]:
+    """The facts of each plan file as it is now, by its git blob id: a plan's newest commit mostly
+    holds the same text, which need not be read from git and checked again."""
+    return {blob_ids[path]: facts_of(result) for path, result in zip(files, results) if path in blob_ids}
 
 
 Commit = tuple[str, str, str, str]  # date, abbreviated commit, the plan's path in it, abbreviated blob

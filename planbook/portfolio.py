@@ -12,7 +12,7 @@ from typing import Any
 from planbook import schema
 from planbook.baselines import agreed_baselines
 from planbook.check import CheckResult, check_result, with_collisions
-from planbook.history import VersionFacts, current_versions, last_changes
+from planbook.history import VersionFacts, blob_ids_of, current_versions, last_changes
 from planbook.loader import load_plan
 from planbook.model import GitFacts, overall_progress
 from planbook.model.tracking import Baseline, PlanTracking, plan_tracking
@@ -88,7 +88,7 @@ def portfolio_rows(files: Sequence[Path], *, today: dt.date) -> list[PortfolioRo
     against its baseline; no plan is kept."""
     rows = []
     results = with_collisions(files, [check_result(load_plan(path)) for path in files])
-    baselines = agreed_baselines(files, known=current_versions(files, results))
+    baselines = agreed_baselines(files, known=current_versions(blob_ids_of(files, results), files, results))
     for path, result in zip(files, results):
         rows.append(row_for(result, today=today, baseline=baselines.get(path)))
         result.plan = None  # a row holds what it shows: a thousand plans of a megabyte need not stay loaded
@@ -143,9 +143,14 @@ class Portfolio:
     today: dt.date  # the day the rows are tracked on
 
     @functools.cached_property
+    def blob_ids(self) -> dict[Path, str]:
+        """Each loaded plan's git blob id, as the file is now."""
+        return blob_ids_of(self.files, self.results)
+
+    @functools.cached_property
     def current_versions(self) -> dict[str, VersionFacts]:
         """Each plan as it is now, by git blob id: what git's history need not read again."""
-        return current_versions(self.files, self.results)
+        return current_versions(self.blob_ids, self.files, self.results)
 
     @functools.cached_property
     def baselines(self) -> dict[Path, Baseline]:

@@ -197,6 +197,8 @@ _MkDocsLoader.add_constructor("!ENV", lambda loader, node: None)
 def test_the_command_lines_choices_come_from_their_sources() -> None:
     from planbook.cli import build_parser
     from planbook.cli.commands.export import FORMAT_NAMES
+    from planbook.cli.commands.report import FORMAT_NAMES as REPORT_FORMAT_NAMES
+    from planbook.diff.report_formats import REPORT_FORMATS
     from planbook.export import FORMATS
     from planbook.reporters import REPORTER_BY_NAME
     from planbook.schema import INTEGRATION_TYPES
@@ -211,6 +213,7 @@ def test_the_command_lines_choices_come_from_their_sources() -> None:
     }
     assert choices[("check", "format")] == list(REPORTER_BY_NAME)
     assert choices[("new", "types")] == list(INTEGRATION_TYPES)
+    assert choices[("report", "format")] == list(REPORT_FORMATS) == list(REPORT_FORMAT_NAMES)
 
 
 def test_the_schemas_facts_hang_together() -> None:

@@ -18,6 +18,7 @@ How a plan page is made:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,12 +34,13 @@ from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
 from planbook.schema import is_plan_id
-from planbook.site import drafts, portfolio_view
+from planbook.site import changes_page, drafts, portfolio_view
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
 PLAN_PAGE_SOURCE = "---\nrender_macros: true\n---\n\n{{ plan_page() }}\n"
 HISTORY_LIMIT = 5  # commits in a plan page's history table
+CHANGES_DAYS = 30  # the "What changed" page covers this many days up to today
 
 
 @dataclasses.dataclass
@@ -61,8 +63,9 @@ class SiteBuild:
     #: `mkdocs serve` (the hooks say so at start-up): a plan with findings is a draft page, not a failed build.
     preview = False
 
-    def __init__(self, root: Path, portfolio: Portfolio) -> None:
+    def __init__(self, root: Path, portfolio: Portfolio, day: dt.date) -> None:
         self.root = root
+        self.today = day  # read once a build: every page measures from the same day
         self.checked = portfolio  # every file in projects/, for the findings
         self.portfolio = _publishable(portfolio)  # those that may have a page: all of them, once they pass
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
@@ -74,7 +77,8 @@ class SiteBuild:
         """A new build of the project at `root`: its plans loaded (reusing those unchanged since the last
         build, as `mkdocs serve` rebuilds on every edit) and checked."""
         root = Path(root).absolute()
-        build = cls(root, load_portfolio(root / PROJECTS_DIR, today=today()))
+        day = today()
+        build = cls(root, load_portfolio(root / PROJECTS_DIR, today=day), day)
         cls._current[root] = build
         return build
 
@@ -169,6 +173,18 @@ class SiteBuild:
 
     def portfolio_charts(self, uri: str, limit: int = portfolio_view.TIMELINE_LIMIT) -> str:
         return self.hold(uri, portfolio_view.portfolio_charts_html(self.portfolio, limit))
+
+    # -- what changed -----------------------------------------------------------------------
+
+    def what_changed(self, uri: str, url_for: Callable[[str], str], days: int = CHANGES_DAYS) -> str:
+        """What changed in the plans in the `days` days up to today; a plan's ID links to its page."""
+        ids, files, results = self.portfolio.blob_ids, self.portfolio.files, self.portfolio.results
+        known = {ids[path]: result.plan for path, result in zip(files, results) if result.plan and path in ids}
+
+        def page_of(plan_id: str) -> str | None:
+            return url_for(plan_id) if self.is_plan_page(f"{PROJECTS_DIR}/{plan_id}.md") else None
+
+        return self.hold(uri, changes_page.what_changed_html(self.root, self.today, days, page_of, known))
 
     # -- the downloads -----------------------------------------------------------------------
 
