@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, Template
+from mkdocs.exceptions import PluginError
 
+from planbook.model.people import DEFAULT_MAX_ACTIVE_ROLES, max_active_roles
 from planbook.paths import PROJECTS_DIR
 from planbook.site import reference
 from planbook.site.build import SiteBuild
@@ -25,6 +27,7 @@ from planbook.site.build import SiteBuild
 
 def define_env(env: Any) -> None:
     root = Path(env.project_dir)
+    role_limit = _max_active_roles(env)
 
     def site() -> SiteBuild:
         return SiteBuild.current(root)
@@ -53,6 +56,11 @@ def define_env(env: Any) -> None:
         return site().portfolio_charts(env.page.file.src_uri, limit)
 
     @env.macro
+    def people_list() -> str:
+        """Everyone the plans name, with their roles; those over the limit of active roles marked."""
+        return site().people_list(env.page.file.src_uri, plan_url, role_limit)
+
+    @env.macro
     def field_reference() -> str:
         return reference.field_table()
 
@@ -67,6 +75,24 @@ def define_env(env: Any) -> None:
     @env.macro
     def cli_reference() -> str:
         return reference.cli_usage()
+
+
+def _max_active_roles(env: Any) -> int:
+    """`extra: planbook: max_active_roles:` of the site's config, checked before any page is built: a
+    bad value stops the build with an error naming the config file, not a page's macro."""
+    extra = env.conf.get("extra") or {}
+    settings = extra.get("planbook") if isinstance(extra, dict) else None
+    if settings is None:
+        return DEFAULT_MAX_ACTIVE_ROLES
+    config_file = Path(env.conf.config_file_path or "mkdocs.yml").name
+    if not isinstance(settings, dict):
+        raise PluginError(f"{config_file}: extra.planbook must be a mapping of settings, such as max_active_roles: 3")
+    if "max_active_roles" not in settings:
+        return DEFAULT_MAX_ACTIVE_ROLES
+    try:
+        return max_active_roles(settings["max_active_roles"])
+    except ValueError as error:
+        raise PluginError(f"{config_file}: extra.planbook.max_active_roles {error}") from error
 
 
 def on_pre_page_macros(env: Any) -> None:

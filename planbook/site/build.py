@@ -32,7 +32,7 @@ from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
 from planbook.schema import is_plan_id
-from planbook.site import drafts, portfolio_view
+from planbook.site import drafts, people_view, portfolio_view
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
@@ -188,6 +188,13 @@ class SiteBuild:
 
     def portfolio_charts(self, uri: str, limit: int = portfolio_view.TIMELINE_LIMIT) -> str:
         return self.hold(uri, portfolio_view.portfolio_charts_html(self.portfolio, limit))
+
+    # -- the people page ---------------------------------------------------------------------
+
+    def people_list(self, uri: str, url_for: Callable[[str], str], max_active_roles: int) -> str:
+        """Everyone the plans name, from every plan that loaded (a draft's people count too, as its
+        roles are real); only the plans the site publishes are linked."""
+        return self.hold(uri, people_view.people_html(self.checked, self.portfolio, url_for, max_active_roles))
 
     # -- the downloads -----------------------------------------------------------------------
 
