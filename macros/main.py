@@ -12,7 +12,7 @@ plan value.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +81,11 @@ def _max_active_roles(env: Any) -> int:
     """`extra: planbook: max_active_roles:` of the site's config, checked before any page is built: a
     bad value stops the build with an error naming the config file, not a page's macro."""
     extra = env.conf.get("extra") or {}
-    settings = extra.get("planbook") if isinstance(extra, dict) else None
+    settings = extra.get("planbook") if isinstance(extra, Mapping) else None  # MkDocs' own config type
     if settings is None:
         return DEFAULT_MAX_ACTIVE_ROLES
     config_file = Path(env.conf.config_file_path or "mkdocs.yml").name
-    if not isinstance(settings, dict):
+    if not isinstance(settings, Mapping):
         raise PluginError(f"{config_file}: extra.planbook must be a mapping of settings, such as max_active_roles: 3")
     if "max_active_roles" not in settings:
         return DEFAULT_MAX_ACTIVE_ROLES

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from planbook import schema, visible
+from planbook import escape, schema, visible
 from planbook.model.completeness import is_empty
 from planbook.model.lifecycle import lifecycle_index
 from planbook.model.tasks import value_at
@@ -87,9 +87,9 @@ def plan_roles(plan_id: str, data: Mapping[str, Any]) -> list[tuple[str, Role]]:
 
 @functools.lru_cache(maxsize=4096)
 def _names_someone(value: str) -> bool:
-    """Not empty, TBD or a placeholder. Kept by value: a thousand plans name a few dozen people, and
-    `mkdocs serve` asks again on every edit."""
-    return not is_empty(value)
+    """Not empty, TBD or a placeholder, and not only characters nobody sees. Kept by value: a thousand
+    plans name a few dozen people, and `mkdocs serve` asks again on every edit."""
+    return not is_empty(value) and person_key(value) != ""
 
 
 def people_of(plans: Iterable[tuple[str, Mapping[str, Any]]], *, max_active_roles: int) -> list[Person]:
@@ -113,8 +113,9 @@ def people_of(plans: Iterable[tuple[str, Mapping[str, Any]]], *, max_active_role
 @functools.lru_cache(maxsize=4096)  # by name, for the same reason as `_names_someone`
 def person_key(name: str) -> str:
     """What makes two written names one person: the name as it reads, casefolded, its spaces collapsed.
-    Composed first, so an accent typed as a separate mark reads as the accented letter."""
-    return " ".join(visible.folded(unicodedata.normalize("NFC", name)).split())
+    Composed first, so an accent typed as a separate mark reads as the accented letter; control
+    characters, which the page shows as U+FFFD, count for nothing, as invisible ones do."""
+    return " ".join(visible.folded(unicodedata.normalize("NFC", escape.clean(name))).split())
 
 
 def max_active_roles(value: object) -> int:
