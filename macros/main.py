@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import Environment, Template
 from mkdocs.exceptions import PluginError
 
@@ -84,15 +85,34 @@ def _max_active_roles(env: Any) -> int:
     settings = extra.get("planbook") if isinstance(extra, Mapping) else None  # MkDocs' own config type
     if settings is None:
         return DEFAULT_MAX_ACTIVE_ROLES
-    config_file = Path(env.conf.config_file_path or "mkdocs.yml").name
+    config_file = Path(env.conf.config_file_path or "mkdocs.yml")
     if not isinstance(settings, Mapping):
-        raise PluginError(f"{config_file}: extra.planbook must be a mapping of settings, such as max_active_roles: 3")
+        where = _where(config_file, ("extra", "planbook"))
+        raise PluginError(f"{where}: extra.planbook must be a mapping of settings, such as max_active_roles: 3")
     if "max_active_roles" not in settings:
         return DEFAULT_MAX_ACTIVE_ROLES
     try:
         return max_active_roles(settings["max_active_roles"])
     except ValueError as error:
-        raise PluginError(f"{config_file}: extra.planbook.max_active_roles {error}") from error
+        where = _where(config_file, ("extra", "planbook", "max_active_roles"))
+        raise PluginError(f"{where}: extra.planbook.max_active_roles {error}") from error
+
+
+def _where(config_file: Path, keys: tuple[str, ...]) -> str:
+    """`mkdocs.yml:LINE:COL` of the value at `keys`, or the file's name alone. The file is only composed
+    (nodes and their positions, no values made), so MkDocs' own tags (`!ENV`, `!!python/name`) are never run."""
+    try:
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return config_file.name
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return config_file.name
+        found = [value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key]
+        if not found:
+            return config_file.name
+        node = found[-1]
+    return f"{config_file.name}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
 
 
 def on_pre_page_macros(env: Any) -> None:

@@ -176,7 +176,9 @@ def test_a_bad_limit_fails_the_strict_build_naming_mkdocs_yml(site_project: Site
     site_project.commit("A bad limit")
     build = site_project.build()
     assert not build.ok
-    assert "mkdocs.yml: extra.planbook.max_active_roles must be a whole number of at least 1" in build.output
+    config = (site_project.path / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    line = len(config)  # with_limit puts the setting on the last line, after four spaces
+    assert f"mkdocs.yml:{line}:23: extra.planbook.max_active_roles must be a whole number of at least 1" in build.output
     assert "Traceback" not in build.output and "\x1b[31m" not in build.output
 
 
@@ -189,7 +191,8 @@ def test_planbook_settings_that_are_not_a_mapping_fail_the_build(site_project: S
     site_project.commit("Settings that are not a mapping")
     build = site_project.build()
     assert not build.ok and "Traceback" not in build.output
-    assert "mkdocs.yml: extra.planbook must be a mapping" in build.output
+    line = len((site_project.path / "mkdocs.yml").read_text(encoding="utf-8").splitlines())
+    assert f"mkdocs.yml:{line}:13: extra.planbook must be a mapping" in build.output
 
 
 # -- hostile names --------------------------------------------------------------------------------
