@@ -12,12 +12,15 @@ plan value.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import Environment, Template
+from mkdocs.exceptions import PluginError
 
+from planbook.model.people import DEFAULT_MAX_ACTIVE_ROLES, max_active_roles
 from planbook.paths import PROJECTS_DIR
 from planbook.site import reference
 from planbook.site.build import CHANGES_DAYS, SiteBuild
@@ -25,6 +28,7 @@ from planbook.site.build import CHANGES_DAYS, SiteBuild
 
 def define_env(env: Any) -> None:
     root = Path(env.project_dir)
+    role_limit = _max_active_roles(env)
 
     def site() -> SiteBuild:
         return SiteBuild.current(root)
@@ -58,6 +62,11 @@ def define_env(env: Any) -> None:
         return site().what_changed(env.page.file.src_uri, plan_url, days)
 
     @env.macro
+    def people_list() -> str:
+        """Everyone the plans name, with their roles; those over the limit of active roles marked."""
+        return site().people_list(env.page.file.src_uri, plan_url, role_limit)
+
+    @env.macro
     def field_reference() -> str:
         return reference.field_table()
 
@@ -72,6 +81,43 @@ def define_env(env: Any) -> None:
     @env.macro
     def cli_reference() -> str:
         return reference.cli_usage()
+
+
+def _max_active_roles(env: Any) -> int:
+    """`extra: planbook: max_active_roles:` of the site's config, checked before any page is built: a
+    bad value stops the build with an error naming the config file, not a page's macro."""
+    extra = env.conf.get("extra") or {}
+    settings = extra.get("planbook") if isinstance(extra, Mapping) else None  # MkDocs' own config type
+    if settings is None:
+        return DEFAULT_MAX_ACTIVE_ROLES
+    config_file = Path(env.conf.config_file_path or "mkdocs.yml")
+    if not isinstance(settings, Mapping):
+        where = _where(config_file, ("extra", "planbook"))
+        raise PluginError(f"{where}: extra.planbook must be a mapping of settings, such as max_active_roles: 3")
+    if "max_active_roles" not in settings:
+        return DEFAULT_MAX_ACTIVE_ROLES
+    try:
+        return max_active_roles(settings["max_active_roles"])
+    except ValueError as error:
+        where = _where(config_file, ("extra", "planbook", "max_active_roles"))
+        raise PluginError(f"{where}: extra.planbook.max_active_roles {error}") from error
+
+
+def _where(config_file: Path, keys: tuple[str, ...]) -> str:
+    """`mkdocs.yml:LINE:COL` of the value at `keys`, or the file's name alone. The file is only composed
+    (nodes and their positions, no values made), so MkDocs' own tags (`!ENV`, `!!python/name`) are never run."""
+    try:
+        node = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return config_file.name
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return config_file.name
+        found = [value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key]
+        if not found:
+            return config_file.name
+        node = found[-1]
+    return f"{config_file.name}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
 
 
 def on_pre_page_macros(env: Any) -> None:

@@ -11,6 +11,8 @@ annotations of ours:
 - `x-requires-type`: a task that applies only to plans of that integration type;
 - `x-template-count`: how many numbered placeholders the template shows for a list (2 if not given);
 - `x-internal`: content for the team only. No finding, diff or log line quotes a value from it;
+- `x-person`: the field names one person, in the role its value says (`team: QA`): the People page
+  finds everyone the plans name by these, not by a list of its own;
 - on `status`, `x-outside-lifecycle` (statuses with no gates) and `x-gates` (the checklists each
   status needs done, as dotted field paths).
 

@@ -34,7 +34,7 @@ from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
 from planbook.schema import is_plan_id
-from planbook.site import changes_page, drafts, portfolio_view
+from planbook.site import changes_page, drafts, people_view, portfolio_view
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
@@ -185,6 +185,13 @@ class SiteBuild:
             return url_for(plan_id) if self.is_plan_page(f"{PROJECTS_DIR}/{plan_id}.md") else None
 
         return self.hold(uri, changes_page.what_changed_html(self.root, self.today, days, page_of, known))
+
+    # -- the people page ---------------------------------------------------------------------
+
+    def people_list(self, uri: str, url_for: Callable[[str], str], max_active_roles: int) -> str:
+        """Everyone the plans name, from every plan that loaded (a draft's people count too, as its
+        roles are real); only the plans the site publishes are linked."""
+        return self.hold(uri, people_view.people_html(self.checked, self.portfolio, url_for, max_active_roles))
 
     # -- the downloads -----------------------------------------------------------------------
 

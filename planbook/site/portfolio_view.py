@@ -73,7 +73,7 @@ def portfolio_charts_html(folio: Portfolio, limit: int = TIMELINE_LIMIT) -> str:
 def row_html(folio: Portfolio, items: list[dict[str, Any]]) -> list[Markup]:
     """Each table row's HTML (portfolio_row.html, autoescaped), reused while the plan, its last
     commit, its address and the template stay the same."""
-    template = _template_stamp("portfolio_row.html")
+    template = template_stamp("portfolio_row.html")
     stamps = folio.stamp if len(folio.stamp) == len(items) else [None] * len(items)
     fresh, out = {}, []
     for stamp, item in zip(stamps, items):
@@ -109,7 +109,7 @@ def schedules(folio: Portfolio) -> Callable[[PortfolioRow], list[ScheduledPhase]
     return schedule_of
 
 
-def _template_stamp(name: str) -> tuple[int, int]:
+def template_stamp(name: str) -> tuple[int, int]:
     stat = _templates_dir().joinpath(name).stat()
     return (stat.st_mtime_ns, stat.st_size)
 
