@@ -84,7 +84,7 @@ def test_serve_reloads_when_a_plan_a_page_or_the_config_changes(site_project: Si
     port = free_port()
     log = (site_project.path / "serve.log").open("w")  # a file, not a pipe nobody reads while it serves
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],  # livereload watches
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],  # as `make serve`
         cwd=site_project.path,
         stdout=log,
         stderr=subprocess.STDOUT,
