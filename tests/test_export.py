@@ -23,13 +23,13 @@ import pytest
 from planbook import internal
 from planbook.cli import main
 from planbook.export import ExportError, export_html, export_markdown, export_plan
-from planbook.export.timeline import timeline_svg
 from planbook.export.to_html import markdown_to_html
 from planbook.export.to_pdf import DEFAULT_CHROMIUM, LAUNCH_ARGS
 from planbook.files import write_atomic
 from planbook.loader import Plan, load_plan
 from planbook.model import GitFacts, phase_schedule
 from planbook.render import RenderContext, render_plan
+from planbook.timeline import timeline_svg
 
 from conftest import PROJECTS, SAMPLES, shared_path, ssti_payloads
 
