@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from planbook.escape import html_text
+from planbook.escape import xml_text
 from planbook.model import ScheduledPhase, phase_schedule, progress_of
 from planbook.model.tasks import mapping_at
 from planbook.model.tracking import PhaseTracking, PlanTracking
@@ -33,6 +33,7 @@ CHART = WIDTH - LABEL_WIDTH - RIGHT_PAD
 COLORS = ("#2f6db5", "#7a4fb0", "#b5541c", "#2b8a6e", "#7d6c1f")
 LATE = "#b3261e"
 TODAY = "#8a1c7c"
+TITLE_CHARACTERS = 200  # a plan's name may be long; the picture's title need not be
 LINE_CHARACTERS = 30  # of a 12 px label in the label column, about 7 px a character
 
 
@@ -80,8 +81,8 @@ def timeline_svg(data: Mapping[str, Any], tracking: PlanTracking | None, *, titl
         f'<svg class="pb-timeline" role="img" aria-labelledby="pb-plan-timeline-title pb-plan-timeline-desc" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" font-size="12" '
         f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="pb-plan-timeline-title">{html_text(title)}</title>',
-        f'<desc id="pb-plan-timeline-desc">{html_text(_description(rows, tracking, dated))}</desc>',
+        f'<title id="pb-plan-timeline-title">{xml_text(_clipped(title, TITLE_CHARACTERS))}</title>',
+        f'<desc id="pb-plan-timeline-desc">{xml_text(_description(rows, tracking, dated))}</desc>',
     ]
     parts += _axis(origin if dated else None, first, span, x, height)
     for index, row in enumerate(rows):
@@ -110,7 +111,7 @@ def timeline_figure(data: Mapping[str, Any], tracking: PlanTracking | None, *, t
     return (
         '<figure class="pb-figure pb-timeline-figure">'
         '<div class="pb-timeline-scroll" role="region" tabindex="0" aria-label="Phase timeline">'
-        f"{svg}</div><figcaption>{html_text(caption)}</figcaption></figure>"
+        f"{svg}</div><figcaption>{xml_text(caption)}</figcaption></figure>"
     )
 
 
@@ -208,21 +209,18 @@ def _axis(origin: dt.date | None, first: int, span: int, x: Any, height: int) ->
 def _phase(index: int, row: PhaseRow, x: Any) -> list[str]:
     top = AXIS_HEIGHT + index * ROW_HEIGHT
     color = COLORS[index % len(COLORS)]
-    dates = html_text(row.dates)
+    dates = xml_text(row.dates)
     late = ' <tspan class="pb-tl-late-text" fill="#b3261e" font-weight="700">· late</tspan>' if row.late else ""
-    owner = row.owner
     tasks = f"{row.done} of {row.total} done"
-    room = LINE_CHARACTERS - len(tasks) - 3
-    if len(owner) > room:
-        owner = owner[: max(room - 1, 0)].rstrip() + "…"
+    owner = _clipped(row.owner, LINE_CHARACTERS - len(tasks) - 3)
     who = f"{owner} · {tasks}" if owner else tasks
     parts = [
         f'<g class="pb-tl-phase{" pb-tl-phase--late" if row.late else ""}">',
-        f"<title>{html_text(row.words)}</title>",
+        f"<title>{xml_text(row.words)}</title>",
         f'<text class="pb-tl-text" x="0" y="{top + 16}" font-size="13" font-weight="600" fill="#1d2330">'
-        f"{html_text(row.title)}</text>",
+        f"{xml_text(row.title)}</text>",
         f'<text class="pb-tl-muted" x="0" y="{top + 33}" fill="#4a5260">{dates}{late}</text>',
-        f'<text class="pb-tl-muted" x="0" y="{top + 49}" fill="#4a5260">{html_text(who)}</text>',
+        f'<text class="pb-tl-muted" x="0" y="{top + 49}" fill="#4a5260">{xml_text(who)}</text>',
     ]
     left, right = x(row.planned[0]), x(row.planned[1])
     stroke = f'stroke="{LATE}" stroke-width="2.5"' if row.late else f'stroke="{color}"'
@@ -263,7 +261,7 @@ def _today_line(left: float, today: dt.date, height: int) -> list[str]:
     anchor = "end" if left > WIDTH - 90 else "start"
     shift = -4 if anchor == "end" else 4
     return [
-        f'<g class="pb-tl-today"><line x1="{left:.1f}" y1="24" x2="{left:.1f}" y2="{height - LEGEND_HEIGHT}" '
+        f'<g class="pb-tl-today"><line class="pb-tl-today-line" x1="{left:.1f}" y1="24" x2="{left:.1f}" y2="{height - LEGEND_HEIGHT}" '
         f'stroke="{TODAY}" stroke-width="2" stroke-dasharray="5 3"/>',
         f'<text class="pb-tl-today-text" x="{left + shift:.1f}" y="36" text-anchor="{anchor}" fill="{TODAY}" '
         f'font-weight="700">{label}</text></g>',
@@ -288,3 +286,9 @@ def _legend(height: int, *, baseline: bool, actual: bool) -> list[str]:
         left += 24 + len(label) * 7 + 18
     parts.append("</g>")
     return parts
+
+
+def _clipped(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis: SVG text never wraps."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
