@@ -40,6 +40,7 @@ _INLINE = str.maketrans(
 # What a line must not start with: list markers, headings and setext underlines, block quotes,
 # admonitions and collapsible blocks (`!!!`, `???`), definition and footnote markers, tables.
 _LINE_START = re.compile(r"^([ \t]*)([-+=:|~?]|\d+(?=[.)]))")
+_NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _MERMAID_UNSAFE = re.compile(r"[^\w \-.,/()+'’&]", re.UNICODE)
 
 
@@ -122,6 +123,12 @@ def mermaid_label(value: object, limit: int = 60) -> Markdown:
 def html_text(value: object) -> Markdown:
     """A value inside HTML that the renderer writes itself (a badge, an attribute)."""
     return Markdown(html.escape(clean(str(value)), quote=True))
+
+
+def xml_text(value: object) -> Markdown:
+    """A value inside SVG (or other XML) that planbook writes: HTML-escaped, and without the characters
+    XML forbids even as references (U+FFFE, U+FFFF, lone surrogates), which would leave it unparsable."""
+    return Markdown(_NOT_XML.sub("\ufffd", html_text(value)))
 
 
 def safe_url(value: str) -> str | None:

@@ -6,7 +6,8 @@ escaped for inline Markdown by `finalize`, unless a filter has already escaped i
 (`block`, `cell`, `code`, `mermaid`) and marked it as `Markdown`.
 
 Two flavors share the template: `markdown` is the seed template filled in, for the terminal and for
-export; `site` adds what Material for MkDocs can show: badges, progress, a Gantt chart, admonitions.
+export; `site` adds what Material for MkDocs can show: badges, progress, the phase timeline
+(`planbook.timeline`, an SVG held out of Markdown), admonitions.
 Render runs no git: what git knows of the plan comes in its `RenderContext`.
 """
 
@@ -23,8 +24,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from planbook import escape, internal
 from planbook.escape import Markdown
 from planbook.loader import Plan
-from planbook.model import GitFacts, completeness_of, date_label, phase_schedule, version_label
+from planbook.model import GitFacts, completeness_of, date_label, version_label
+from planbook.model.tracking import PlanTracking
 from planbook.schema import is_valid
+from planbook.timeline import timeline_figure
 from planbook.trusted_html import TrustedHtml
 from planbook.view import PlanView
 
@@ -41,6 +44,8 @@ class RenderContext:
     downloads: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     # Where the site's own HTML waits while the page is cleaned; without one it stands in the Markdown.
     trusted_html: TrustedHtml | None = None
+    # Is it on time, on the day of the build or command that made this context; None: planned dates only.
+    tracking: PlanTracking | None = None
 
 
 def render_plan(
@@ -68,8 +73,13 @@ def render_plan(
         version=version_label(data, context.git),
         last_updated=date_label(data, context.git) or "not committed yet",
         context=context,
-        schedule=phase_schedule(data),
+        timeline=timeline_figure(data, context.tracking, title=_timeline_title(plan)) if flavor == "site" else "",
     )
+
+
+def _timeline_title(plan: Plan) -> str:
+    name = plan.data.get("name")
+    return f"Phase timeline of {name if isinstance(name, str) and name.strip() else plan.id}"
 
 
 def _notes(notes: str, *, include: bool, site: bool, box: str) -> Markdown:

@@ -7,6 +7,7 @@ pdftotext and pdftoppm.
 
 from __future__ import annotations
 
+import datetime as dt
 import html.parser
 import os
 import re
@@ -23,7 +24,6 @@ import pytest
 from planbook import internal
 from planbook.cli import main
 from planbook.export import ExportError, export_html, export_markdown, export_plan
-from planbook.export.timeline import timeline_svg
 from planbook.export.to_html import markdown_to_html
 from planbook.export.to_pdf import DEFAULT_CHROMIUM, LAUNCH_ARGS
 from planbook.files import write_atomic
@@ -236,21 +236,6 @@ def test_markdown_export_has_cover_plan_timeline_and_signoff(path):
     assert "| Phase | When | Length | Tasks done |" in timeline
     assert len(re.findall(r"^\| Phase \d", timeline, re.M)) == len(phase_schedule(plan.data))
     assert "| Signature | | |" in text
-
-
-def test_timeline_without_a_start_date_counts_weeks(sample_text):
-    plan = plan_from(sample_text.replace('start_date: "2026-09-07"\n', ""))
-    svg = timeline_svg(plan.data, title="t")
-    assert "Week 1" in svg and "Sep" not in svg
-    assert "days 1–14" in svg
-
-
-def test_timeline_is_left_out_when_no_phase_has_a_duration(sample_text):
-    text = re.sub(r'duration: "[^"]+"', 'duration: "TBD"', sample_text)
-    plan = plan_from(text)
-    assert timeline_svg(plan.data, title="t") == ""
-    assert "<figure" not in export_html(plan) and "pb-timeline-" not in export_html(plan)
-    assert "| Phase | When |" not in export_markdown(plan)
 
 
 def test_values_in_the_timeline_and_cover_are_escaped(sample_text):
@@ -675,3 +660,68 @@ def test_print_stylesheet_hides_site_chrome_and_keeps_tables_whole(browser, tmp_
     assert "attr(href)" in link_after or "http" in link_after
     assert page.locator("article").inner_text().count("IMPLEMENTATION PLAN") == 1
     page.close()
+
+
+# -- the timeline: the site's own, on the command's day ----------------------------------------
+
+
+def _svg_of(document: str) -> str:
+    found = re.search(r'<svg class="pb-timeline".*?</svg>', document, re.S)
+    assert found, "no timeline"
+    return found.group(0)
+
+
+@pytest.fixture
+def agreed_plan(git_repo, sample_text, monkeypatch):
+    """NORTHWIND-001 agreed in development on 2026-09-01, then moved a week later: git's baseline is the first."""
+    path = git_repo.write("projects/NORTHWIND-001.md", sample_text)
+    git_repo.commit("Agree the plan", date="2026-09-01T10:00:00+00:00")
+    git_repo.write("projects/NORTHWIND-001.md", sample_text.replace('"2026-09-07"', '"2026-09-14"', 1))
+    git_repo.commit("Start a week later", date="2026-09-05T10:00:00+00:00")
+    monkeypatch.chdir(git_repo.path)
+    monkeypatch.setenv("PLANBOOK_TODAY", "2026-12-01")
+    return path
+
+
+def test_the_export_draws_the_sites_timeline_on_the_commands_day_against_gits_baseline(agreed_plan, tmp_path):
+    from planbook.baselines import agreed_baselines
+    from planbook.model.tracking import plan_tracking
+    from planbook.timeline import timeline_svg
+
+    target = tmp_path / "out.html"
+    assert main(["export", "NORTHWIND-001", "-o", str(target)]) == 0
+    document = target.read_text(encoding="utf-8")
+    plan = sample(agreed_plan)
+    baseline = agreed_baselines([agreed_plan]).get(agreed_plan)
+    assert baseline is not None and baseline.source.startswith("commit ")
+    tracking = plan_tracking(plan.data, today=dt.date(2026, 12, 1), baseline=baseline)
+    expected = timeline_svg(plan.data, tracking, title=f"Phase timeline of {plan.data['name']}")
+    assert _svg_of(document) == expected  # the one renderer, handed the command's facts
+    assert "Today, Dec 1" in expected and 'class="pb-tl-baseline"' in expected and "pb-tl-phase--late" in expected
+    assert "baseline agreed with the client (commit " in document
+
+
+def test_the_export_refuses_a_today_that_is_no_date(agreed_plan, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PLANBOOK_TODAY", "yesterday\x1b[2J")
+    assert main(["export", "NORTHWIND-001", "-o", str(tmp_path / "out.html")]) == 2
+    err = capsys.readouterr().err
+    assert "PLANBOOK_TODAY" in err and "\x1b" not in err
+    assert not (tmp_path / "out.html").exists()
+
+
+@pytest.mark.browser
+def test_the_pdf_prints_the_same_timeline(agreed_plan, tmp_path):
+    _need(str(CHROMIUM), "pdftotext")
+    target = tmp_path / "plan.pdf"
+    run = subprocess.run(
+        [sys.executable, "-m", "planbook.cli", "export", "NORTHWIND-001", "-o", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=agreed_plan.parent.parent,
+        env={**os.environ, "PLANBOOK_TODAY": "2026-12-01"},
+    )
+    assert run.returncode == 0, run.stderr
+    text = pdf_text(target)
+    for words in ("Today, Dec 1", "Sep 14 – Sep 27, 2026", "Baseline", "Late (red outline)"):
+        assert words in text, words
+    assert "· late" in text

@@ -15,12 +15,12 @@ from typing import Any
 
 from planbook.export.document import Document, build_document
 from planbook.export.errors import ExportError
-from planbook.export.timeline import timeline_svg
 from planbook.html_policy import clean_plan_html
 from planbook.internal import TITLE as INTERNAL_TITLE
 from planbook.loader import Plan
 from planbook.markdown_ext import EXTENSIONS, TaskLabelsExtension
 from planbook.render import RenderContext
+from planbook.timeline import timeline_figure
 from planbook.trusted_html import TrustedHtml
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -31,19 +31,18 @@ def export_html(
 ) -> str:
     """The plan as a standalone HTML document; `internal` keeps internal-only content, marked; `draft`
     marks every page DRAFT."""
-    return document_html(build_document(plan, context=context, internal=internal, draft=draft), plan.data)
+    context = context or RenderContext()
+    document = build_document(plan, context=context, internal=internal, draft=draft)
+    return document_html(document, plan.data, context)
 
 
-def document_html(document: Document, data: dict[str, Any]) -> str:
-    svg = timeline_svg(data, title=f"Phase timeline of {document.cover.name}")
+def document_html(document: Document, data: dict[str, Any], context: RenderContext | None = None) -> str:
+    """The page of `document`, with the plan's timeline as the site draws it (`planbook.timeline`), on
+    the day and against the baseline in `context.tracking`."""
+    tracking = context.tracking if context is not None else None
+    figure = timeline_figure(data, tracking, title=f"Phase timeline of {document.cover.name}")
     trusted = TrustedHtml()  # the figure is ours: it stands in the Markdown as a marker no plan text can forge
-    marker = (
-        trusted.hold(
-            f'<figure class="pb-figure">{svg}<figcaption>Phase timeline: each bar is a phase, shaded by the share of its tasks done.</figcaption></figure>'
-        )
-        if svg
-        else ""
-    )
+    marker = trusted.hold(figure) if figure else ""
     body = trusted.restore(clean_html(markdown_to_html(document.body_with(marker))))
     page: str = _page_template().render(
         cover=document.cover,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from planbook.escape import cell, inline
 from planbook.export.document import Document, build_document
-from planbook.export.timeline import timeline_table
 from planbook.loader import Plan
 from planbook.render import RenderContext
+from planbook.timeline import timeline_table
 
 
 def export_markdown(

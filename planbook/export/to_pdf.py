@@ -122,7 +122,7 @@ def export_pdf(
 ) -> bytes:
     """The plan as a PDF; pass a `printer` to reuse one browser for many plans."""
     document = build_document(plan, context=context, internal=internal, draft=draft)
-    page = document_html(document, plan.data)
+    page = document_html(document, plan.data, context)
     cover = document.cover
     footer = f"{cover.name} · version {cover.version}" + (" · INTERNAL — not for the client" if internal else "")
     footer = f"DRAFT — not for signature · {footer}" if draft else footer

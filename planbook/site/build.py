@@ -30,6 +30,7 @@ from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
 from planbook.history import plan_histories
 from planbook.html_policy import clean_plan_html
 from planbook.model import GitFacts
+from planbook.model.tracking import PlanTracking
 from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
@@ -52,6 +53,7 @@ class PlanPage:
     result: CheckResult
     git: GitFacts | None
     history: list[dict[str, str]]
+    tracking: PlanTracking | None = None  # on time or not, on the build's day (the portfolio's row has it)
     download: str = ""  # the exported plan's address, relative to the page, once the hooks name it
 
 
@@ -114,9 +116,10 @@ class SiteBuild:
         """A page for every plan, with its last commits; call once the plans pass."""
         histories = plan_histories(self.portfolio.files, limit=HISTORY_LIMIT, known=self.portfolio.current_versions)
         self.pages = {}
-        for path, result in zip(self.portfolio.files, self.portfolio.results):
+        folio = self.portfolio
+        for path, result, folio_row in zip(folio.files, folio.results, folio.rows):
             rows = [row.as_dict() for row in histories.get(path, [])]
-            page = PlanPage(path.stem, path, result, self.portfolio.facts.get(path), rows)
+            page = PlanPage(path.stem, path, result, folio.facts.get(path), rows, folio_row.tracking)
             self.pages[f"{PROJECTS_DIR}/{path.stem}.md"] = page
         return list(self.pages.values())
 
@@ -145,6 +148,7 @@ class SiteBuild:
             history=page.history,
             downloads=[("HTML", page.download)] if page.download else [],
             trusted_html=held,
+            tracking=page.tracking,
         )
         markdown = render_plan(page.result.plan, flavor="site", context=context)
         if not banner:
@@ -202,7 +206,8 @@ class SiteBuild:
         for uri, target in targets.items():
             page = self.pages[uri]
             if page.result.ok and _stale(target, page.source):
-                exports.append(HtmlExport(page.source, RenderContext(git=page.git), target))
+                context = RenderContext(git=page.git, tracking=page.tracking)
+                exports.append(HtmlExport(page.source, context, target))
         self._exports = start_html_exports(exports)
 
     def wait_for_exports(self, *, quietly: bool = False) -> None:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from planbook import schema
 from planbook.model import STATUS_LABELS, TYPE_LABELS, ScheduledPhase, phase_schedule
 from planbook.portfolio import Portfolio, PortfolioRow
+from planbook.site.portfolio_tracking import RAG_WORDS, tracking_cells
 
 TIMELINE_LIMIT = 60  # rows in the timeline chart; the table lists every plan
 
@@ -30,7 +31,7 @@ TIMELINE_LIMIT = 60  # rows in the timeline chart; the table lists every plan
 # (MkDocs loads the hooks and mkdocs-macros its module afresh, not these). A plan's table row and its
 # phase schedule are kept here under its file's stamp, so a rebuild renders only the changed plans'.
 
-#: (path, file stamp, last commit date, page address, template stamp) → the row's HTML.
+#: (path, file stamp, last commit date, page address, tracking shown, template stamp) → the row's HTML.
 ROW_HTML_CACHE: dict[tuple[Any, ...], Markup] = {}
 #: (path, file stamp) → the plan's phase schedule.
 SCHEDULE_CACHE: dict[tuple[Any, ...], list[ScheduledPhase]] = {}
@@ -66,19 +67,20 @@ def portfolio_table_html(folio: Portfolio, url_for: Callable[[str], str]) -> str
 
 def portfolio_charts_html(folio: Portfolio, limit: int = TIMELINE_LIMIT) -> str:
     """How many plans stand at each status, and the plans that have a start date on a timeline."""
-    timeline = timeline_view(folio.rows, limit, schedule_of=schedules(folio))
+    timeline = timeline_view(folio.rows, limit, schedule_of=schedules(folio), today=folio.today)
     return render("charts.html", status=status_view(folio.rows), timeline=timeline)
 
 
 def row_html(folio: Portfolio, items: list[dict[str, Any]]) -> list[Markup]:
     """Each table row's HTML (portfolio_row.html, autoescaped), reused while the plan, its last
-    commit, its address and the template stay the same."""
+    commit, its address, what it shows of its tracking (which the day and the baseline change) and the
+    template stay the same."""
     template = template_stamp("portfolio_row.html")
     stamps = folio.stamp if len(folio.stamp) == len(items) else [None] * len(items)
     fresh, out = {}, []
     for stamp, item in zip(stamps, items):
         row = item["row"]
-        key = (row.path, stamp, row.last_updated, item["url"], template)
+        key = (row.path, stamp, row.last_updated, item["url"], item["tracking"], template)
         html = ROW_HTML_CACHE.get(key) if stamp is not None else None
         if html is None:
             html = Markup(render("portfolio_row.html", item=item))
@@ -140,13 +142,29 @@ def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[
                 "status_class": row.status if row.status in schema.STATUSES else "invalid",
                 "status_order": status_order(row.status),
                 "type_labels": [TYPE_LABELS.get(t, t) for t in row.types],
+                "tracking": tracking_cells(row.tracking),
             }
             for row in rows
         ],
         "statuses": statuses,
         "types": types,
         "clients": clients,
+        "rags": _rag_choices(rows),
     }
+
+
+def _rag_choices(rows: list[PortfolioRow]) -> list[dict[str, Any]]:
+    """The RAG filter's choices, red first, with how many plans each holds."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        cells = tracking_cells(row.tracking)
+        counts[cells.rag] = counts.get(cells.rag, 0) + 1
+    order = [*RAG_WORDS, "none"]
+    return [
+        {"value": rag, "label": RAG_WORDS.get(rag, ("Not tracked", 0))[0], "count": counts[rag]}
+        for rag in order
+        if rag in counts
+    ]
 
 
 def status_view(rows: list[PortfolioRow]) -> dict[str, Any]:
@@ -165,10 +183,15 @@ class TimelineBar(NamedTuple):
 
 
 def timeline_view(
-    rows: list[PortfolioRow], limit: int, *, schedule_of: Callable[[PortfolioRow], list[ScheduledPhase]] | None = None
+    rows: list[PortfolioRow],
+    limit: int,
+    *,
+    schedule_of: Callable[[PortfolioRow], list[ScheduledPhase]] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """Bars for the plans with a start date: the `limit` that start last, in start order. Each bar
-    is split into the plan's phases; the axis is marked at the start of each month."""
+    is split into the plan's phases; the axis is marked at the start of each month, and `today` with a
+    line once the first bar has begun (the axis reaches it when every bar has ended)."""
     bars = []
     for row in rows:
         plan = row.result.plan
@@ -183,7 +206,7 @@ def timeline_view(
     dated = len(bars)
     bars.sort(key=lambda b: (b.start, b.row.id))
     bars = bars[-limit:] if limit > 0 else []
-    left, width, row_height, top = 130, 640, 22, 24
+    left, width, row_height, top = 130, 640, 22, 32  # top: the month labels, then today's
     if not bars:
         return {
             "bars": [],
@@ -193,10 +216,13 @@ def timeline_view(
             "left": left,
             "right": left + width,
             "row_height": row_height,
+            "today": None,
         }
 
     first = min(b.start for b in bars).replace(day=1)
     last = max(b.end for b in bars)
+    if today is not None and today >= first:
+        last = max(last, today + dt.timedelta(days=1))
     end = _next_month(last) if last != last.replace(day=1) else last
     span = max((end - first).days, 1)
 
@@ -245,6 +271,9 @@ def timeline_view(
         "left": left,
         "right": left + width,
         "row_height": row_height,
+        "today": None
+        if today is None or today < first
+        else {"x": x(today), "label": f"Today, {today:%b} {today.day}", "date": today.isoformat()},
     }
 
 

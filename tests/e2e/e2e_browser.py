@@ -71,14 +71,14 @@ class ServedSite:
     """A site built for a port that a local server then serves it on: Material's instant navigation
     needs `site_url` to be the address the browser sees."""
 
-    def __init__(self, project: SiteProject) -> None:
+    def __init__(self, project: SiteProject, env: dict[str, str] | None = None) -> None:
         self.project = project
         self.site = project.path / "site"
         self.site.mkdir(exist_ok=True)
         handler = functools.partial(_QuietHandler, directory=str(self.site))
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self.build: Build = project.build(env={"PLANBOOK_SITE_URL": self.url})
+        self.build: Build = project.build(env={"PLANBOOK_SITE_URL": self.url, **(env or {})})
         if not self.build.ok:
             self.server.server_close()
             pytest.fail(f"the site did not build:\n{self.build.output}")
@@ -100,12 +100,13 @@ def served(
     tmp_path_factory: pytest.TempPathFactory,
     request: pytest.FixtureRequest,
     fill: Callable[[SiteProject], None],
+    env: dict[str, str] | None = None,
 ) -> ServedSite:
-    """The site `name`, built and served once per session; `fill` adds its plans and commits them."""
+    """The site `name`, built (with `env`) and served once per session; `fill` adds its plans and commits them."""
     if name not in _session:
         project = SiteProject(tmp_path_factory.mktemp(name) / "project")
         fill(project)
-        site = ServedSite(project)
+        site = ServedSite(project, env)
         _session[name] = site
         request.addfinalizer(lambda: _session.pop(name).stop())  # type: ignore[attr-defined]
     return _session[name]  # type: ignore[return-value]
@@ -118,6 +119,21 @@ def samples_site(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
         project.commit("Add the sample plans", date=GIT_DATE)
 
     return served("samples", tmp_path_factory, request, fill)
+
+
+#: The day the tracking tests build on: NORTHWIND-001 and CASCADE-007 are late by then.
+TRACKING_DAY = "2026-12-01"
+
+
+@pytest.fixture(scope="session")
+def tracked_site(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> ServedSite:
+    """The samples built on a fixed day (PLANBOOK_TODAY), so their tracking is known."""
+
+    def fill(project: SiteProject) -> None:
+        project.add_samples()
+        project.commit("Add the sample plans", date=GIT_DATE)
+
+    return served("tracked", tmp_path_factory, request, fill, env={"PLANBOOK_TODAY": TRACKING_DAY})
 
 
 class PageLog:
@@ -140,8 +156,8 @@ def new_page(browser) -> Iterator[Callable[..., tuple[object, PageLog]]]:
     """Open pages in fresh contexts: `new_page(color_scheme="dark", open_shadow_roots=True)`."""
     contexts = []
 
-    def open_page(color_scheme: str = "light", open_shadow_roots: bool = False):
-        context = browser.new_context(color_scheme=color_scheme, viewport={"width": 1280, "height": 900})
+    def open_page(color_scheme: str = "light", open_shadow_roots: bool = False, width: int = 1280):
+        context = browser.new_context(color_scheme=color_scheme, viewport={"width": width, "height": 900})
         if open_shadow_roots:
             context.add_init_script(OPEN_SHADOW_ROOTS)
         contexts.append(context)

@@ -111,17 +111,16 @@ def test_blockers_and_open_questions_are_admonitions(sample_site) -> None:
     assert page.find("div", class_="info")  # assumptions
 
 
-def test_plan_page_has_a_gantt_of_the_five_phases_from_the_start_date(sample_site) -> None:
+def test_plan_page_has_a_timeline_of_the_five_phases_from_the_start_date(sample_site) -> None:
     _, build = sample_site
     html = build.plan_page("NORTHWIND-001")
-    gantt = re.search(r'<pre class="mermaid"><code>(.*?)</code></pre>', html, re.S)
-    assert gantt, "no Mermaid block"
-    lines = gantt.group(1).splitlines()
-    assert lines[0].startswith("%% planbook:") and lines[1] == "gantt"  # our first line, then the chart
-    phases = [line.strip() for line in lines if re.search(r":p\d,", line)]
-    assert len(phases) == 5
-    assert phases[0].endswith(":p1, 2026-09-07, 14d")  # start_date, and 2 weeks
-    assert phases[1].startswith("Phase 2 Development :p2, after p1")
+    assert '<pre class="mermaid">' not in html  # the server-side SVG, not a Gantt drawn in the browser
+    svg = re.search(r'<svg class="pb-timeline" role="img".*?</svg>', html, re.S)
+    assert svg, "no timeline"
+    assert svg.group(0).count('class="pb-tl-planned"') == 5
+    assert ">Sep 7 – Sep 20, 2026<" in svg.group(0)  # start_date, and 2 weeks
+    assert '<desc id="pb-plan-timeline-desc">' in svg.group(0)
+    assert 'aria-labelledby="pb-plan-timeline-title pb-plan-timeline-desc"' in svg.group(0)
 
 
 def test_plan_page_shows_progress_completeness_and_status(sample_site) -> None:
@@ -181,6 +180,9 @@ def test_portfolio_table_has_every_column_and_plan(sample_site) -> None:
         "Systems",
         "Type",
         "Status",
+        "RAG",
+        "Late",
+        "Variance",
         "Lead",
         "Confidence",
         "Fields filled",
@@ -193,11 +195,11 @@ def test_portfolio_table_has_every_column_and_plan(sample_site) -> None:
     assert GIT_DATE[:10] in table
 
 
-def test_portfolio_has_filters_for_status_type_and_client(sample_site) -> None:
+def test_portfolio_has_filters_for_status_type_client_rag_and_late(sample_site) -> None:
     _, build = sample_site
     page = Elements(build.html("index.html"))
     filters = {attrs["data-pb-filter"] for attrs in page.find("select")}
-    assert filters == {"status", "type", "client"}
+    assert filters == {"status", "type", "client", "rag", "late"}
     options = {attrs.get("value") for attrs in page.find("option")}
     assert {"testing", "marketing", "Cascade Coffee Roasters"} <= options
 

@@ -1,4 +1,4 @@
-/* The portfolio table on the home page: sort by any column, filter by status, type and client.
+/* The portfolio table on the home page: sort by any column, filter by status, type, client, RAG and late.
  *
  * The table is complete without this script. With it, each column header becomes a sort button
  * (aria-sort says the order) and the filters appear. Material's instant navigation swaps pages
@@ -13,7 +13,7 @@
     var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
     if (kind === "number") {
       var number = parseFloat(raw);
-      return isNaN(number) ? -Infinity : number;
+      return isNaN(number) ? -Infinity : number;  // unknown (an empty variance) sorts below every number
     }
     return raw.trim().toLocaleLowerCase();
   }
@@ -68,6 +68,8 @@
       if (filter === "status") return row.getAttribute("data-status") === value;
       if (filter === "type") return (row.getAttribute("data-types") || "").split(" ").indexOf(value) >= 0;
       if (filter === "client") return row.getAttribute("data-client") === value;
+      if (filter === "rag") return row.getAttribute("data-rag") === value;
+      if (filter === "late") return row.getAttribute("data-late") === value;
       return true;
     }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, load_named_plan, shown
+from planbook.dates import TodayError, today
 from planbook.escape import one_line
 from planbook.paths import PROJECTS_DIR, resolved
 from planbook.schema import is_plan_id
@@ -54,10 +55,14 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not at the top: every command's module is imported when `planbook` starts, and these
+    # would add a tenth of a second to each run of the pre-commit hook, which never exports.
+    from planbook.baselines import agreed_baselines
     from planbook.check import check_result, with_collisions
     from planbook.export import FORMATS, ExportError, export_plan
     from planbook.files import write_atomic
     from planbook.history import git_facts
+    from planbook.model.tracking import plan_tracking
     from planbook.render import RenderContext
 
     suffix = Path(args.output).suffix.lower().lstrip(".") if args.output and args.output != "-" else ""
@@ -88,9 +93,13 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_FINDINGS
         print(one_line(f"planbook: {found}; exported as a DRAFT, not for signature"), file=sys.stderr)
     try:
-        document = export_plan(
-            loaded, fmt, context=RenderContext(git=git_facts(path)), internal=args.internal, draft=args.draft
-        )
+        day = today()  # once for this command: the timeline's today line and late marks
+    except TodayError as e:
+        raise UsageError(str(e)) from None
+    tracking = plan_tracking(loaded.data, today=day, baseline=agreed_baselines([path]).get(path))
+    context = RenderContext(git=git_facts(path), tracking=tracking)
+    try:
+        document = export_plan(loaded, fmt, context=context, internal=args.internal, draft=args.draft)
     except ExportError as e:
         raise UsageError(str(e)) from None
     if args.output == "-":

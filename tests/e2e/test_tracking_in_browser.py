@@ -1,0 +1,119 @@
+"""Tracking in Chromium, on a fixed day (PLANBOOK_TODAY=2026-12-01): the plan page's timeline has a
+today line and labels a reader can read, at 1,280 px and at 390 px, and the portfolio's RAG, Late and
+Variance columns sort and filter."""
+
+from __future__ import annotations
+
+import pytest
+
+from e2e_browser import browser, new_page, screenshot, tracked_site  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+PLAN = "projects/NORTHWIND-001/"
+TIMELINE = "figure.pb-timeline-figure svg.pb-timeline"
+MEASURE_TEXT = f"[...document.querySelectorAll('{TIMELINE} text')].map(t => t.getBoundingClientRect().height)"
+
+
+def open_plan(new_page, tracked_site, width: int):
+    page, log = new_page(width=width)
+    page.goto(tracked_site.url + PLAN)
+    page.locator(TIMELINE).wait_for()
+    return page, log
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_plan_pages_timeline_has_a_today_line_and_readable_labels(new_page, tracked_site, width: int) -> None:
+    page, log = open_plan(new_page, tracked_site, width)
+    timeline = page.locator(TIMELINE)
+    today = timeline.locator("line.pb-tl-today-line")
+    assert today.count() == 1
+    box = today.bounding_box()
+    assert box is not None and box["height"] > 100  # it crosses the phases
+    assert timeline.locator("text.pb-tl-today-text").text_content() == "Today, Dec 1"
+    heights = page.evaluate(MEASURE_TEXT)
+    assert len(heights) > 15
+    assert min(heights) >= 11, heights
+    # At 1,280 px the whole picture fits its box; at 390 px the box scrolls, and the page does not.
+    scroll = page.locator(".pb-timeline-scroll").evaluate("box => [box.scrollWidth, box.clientWidth]")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    if width == 1280:
+        assert scroll[0] <= scroll[1]
+    else:
+        assert scroll[0] > scroll[1] and page_width <= width
+    timeline.scroll_into_view_if_needed()
+    screenshot(page, f"plan-timeline-{width}")
+    assert log.errors == []
+
+
+def test_late_phases_are_named_late_in_the_picture(new_page, tracked_site) -> None:
+    page, _ = open_plan(new_page, tracked_site, 1280)
+    late = page.locator(f"{TIMELINE} g.pb-tl-phase--late")
+    assert late.count() >= 1
+    assert "Phase 2: Development" in late.first.text_content()
+    assert "late" in late.first.locator("text.pb-tl-late-text").first.text_content()
+
+
+def open_home(new_page, tracked_site):
+    page, log = new_page()
+    page.goto(tracked_site.url)
+    page.wait_for_selector("[data-pb-portfolio][data-pb-ready]")
+    return page, log
+
+
+def header_index(page, name: str) -> int:
+    headers = page.locator("[data-pb-portfolio] thead th").all_inner_texts()
+    return [h.strip() for h in headers].index(name)
+
+
+def column(page, name: str) -> list[str]:
+    index = header_index(page, name)
+    return page.eval_on_selector_all(
+        "[data-pb-portfolio] tbody tr:not([hidden])", f"rows => rows.map(row => row.cells[{index}].textContent.trim())"
+    )
+
+
+def ids(page) -> list[str]:
+    return page.locator("[data-pb-portfolio] tbody tr:not([hidden]) th a").all_inner_texts()
+
+
+def test_the_portfolio_sorts_by_variance_numerically_and_by_rag(new_page, tracked_site) -> None:
+    page, log = open_home(new_page, tracked_site)
+    variance = page.get_by_role("button", name="Variance")
+    variance.click()
+    shown = column(page, "Variance")
+    numbers = [int(v.replace("\u2212", "-").removesuffix(" d")) for v in shown if v]
+    assert numbers == sorted(numbers) and len(numbers) == 3
+    variance.click()
+    assert [int(v.replace("\u2212", "-").removesuffix(" d")) for v in column(page, "Variance") if v] == sorted(
+        numbers, reverse=True
+    )
+    page.get_by_role("button", name="RAG").click()
+    assert page.locator("th:has(button:text-is('RAG'))").get_attribute("aria-sort") == "ascending"
+    assert set(column(page, "RAG")) <= {"Red", "Amber", "Green", "Not tracked"}
+    assert log.errors == []
+
+
+def test_the_portfolio_filters_by_rag_and_late(new_page, tracked_site) -> None:
+    page, log = open_home(new_page, tracked_site)
+    page.locator("select[data-pb-filter=late]").select_option("late")
+    late = ids(page)
+    assert {"NORTHWIND-001", "CASCADE-007"} <= set(late)
+    assert set(column(page, "Late")) == {"Late"}
+    page.locator("select[data-pb-filter=late]").select_option("on-time")
+    assert not set(ids(page)) & {"NORTHWIND-001", "CASCADE-007"}
+    page.get_by_role("button", name="Show all").click()
+    page.locator("select[data-pb-filter=rag]").select_option("red")
+    assert {"NORTHWIND-001", "CASCADE-007"} <= set(ids(page))
+    assert set(column(page, "RAG")) == {"Red"}
+    dot = page.locator("tbody tr:not([hidden]) .pb-rag--red .pb-rag-dot").first
+    assert dot.evaluate("d => getComputedStyle(d).backgroundColor") == "rgb(198, 40, 40)"
+    screenshot(page, "portfolio-tracking")
+    assert log.errors == []
+
+
+def test_the_portfolio_timeline_has_a_today_line(new_page, tracked_site) -> None:
+    page, _ = open_home(new_page, tracked_site)
+    today = page.locator(".pb-chart--timeline g.pb-svg-today")
+    assert today.count() == 1
+    assert today.locator("text").text_content() == "Today, Dec 1"
