@@ -78,11 +78,13 @@ def timeline_svg(data: Mapping[str, Any], tracking: PlanTracking | None, *, titl
 
     height = AXIS_HEIGHT + ROW_HEIGHT * len(rows) + LEGEND_HEIGHT
     parts = [
-        f'<svg class="pb-timeline" role="img" aria-labelledby="pb-plan-timeline-title pb-plan-timeline-desc" '
+        # Named by its own <title> and <desc>, with no ids: the picture sits in the plan's content, where an
+        # id is either the theme's or the plan's (planbook.html_policy), and none may be the picture's.
+        f'<svg class="pb-timeline" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" font-size="12" '
         f'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="pb-plan-timeline-title">{xml_text(_clipped(title, TITLE_CHARACTERS))}</title>',
-        f'<desc id="pb-plan-timeline-desc">{xml_text(_description(rows, tracking, dated))}</desc>',
+        f"<title>{xml_text(_clipped(title, TITLE_CHARACTERS))}</title>",
+        f"<desc>{xml_text(_description(rows, tracking, dated))}</desc>",
     ]
     parts += _axis(origin if dated else None, first, span, x, height)
     for index, row in enumerate(rows):
