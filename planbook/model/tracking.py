@@ -127,8 +127,10 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
         planned_end = _last_day(planned_start, scheduled.days if scheduled else None)
         actual_start = parse_plan_date(entry.get("actual_start"))
         actual_finish = parse_plan_date(entry.get("actual_finish"))
-        if actual_finish is not None and actual_finish > today:
-            actual_finish = None  # a finish still to come is a plan, not a fact
+        if actual_start is not None and actual_start > today:
+            actual_start = None  # a start still to come is a plan, not a fact
+        if actual_finish is not None and (actual_finish > today or (actual_start and actual_finish < actual_start)):
+            actual_finish = None  # a finish still to come is a plan, not a fact; one before the start is a slip (PB105)
         done_tasks, total_tasks = progress_of(plan, ("phases", key, "tasks"))
         phase_stage = schema.LIFECYCLE.index(key)
         done = actual_finish is not None or (stage > phase_stage and status not in OFF_LIFECYCLE)
