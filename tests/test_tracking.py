@@ -259,14 +259,19 @@ def test_no_baseline_before_agreement_or_outside_git(git_repo: GitRepo, tmp_path
     assert agreed_baselines([outside]) == {}
 
 
-def test_a_version_that_never_loaded_ends_the_walk(git_repo: GitRepo):
+def test_a_version_that_never_loaded_does_not_reset_the_baseline(git_repo: GitRepo):
+    """A broken commit is no replanning: were it to end the walk, committing a YAML typo and then the
+    plan with a longer schedule would make the longer schedule the agreed one, and hide the slip."""
+    git_repo.write("projects/NORTHWIND-001.md", plan_text("discovery", 3))
+    git_repo.commit("Discovery")
     path = git_repo.write("projects/NORTHWIND-001.md", plan_text("development", 4))
-    git_repo.commit("Agreed")
+    agreed = git_repo.commit("Agreed")
     git_repo.write("projects/NORTHWIND-001.md", "---\nid: [\n---\n")
     git_repo.commit("Broken")
     git_repo.write("projects/NORTHWIND-001.md", plan_text("development", 5))
-    latest = git_repo.commit("Mended")
-    assert agreed_baselines([path])[path].source.startswith(f"commit {latest[:7]}")
+    git_repo.commit("Mended, a week longer")
+    baseline = agreed_baselines([path])[path]
+    assert baseline.source.startswith(f"commit {agreed[:7]}") and baseline.durations["development"] == "4 weeks"
 
 
 # -- today -------------------------------------------------------------------------------------
