@@ -129,6 +129,20 @@ def test_a_finish_before_the_start_is_a_check_error_and_no_fact(tmp_path, sample
     assert phase.actual_finish is None and phase.variance_days is not None and phase.variance_days >= 0
 
 
+def test_the_amber_reason_names_what_the_variance_is_measured_from():
+    """Without a baseline the variance is against the planned end; saying "after the baseline" told a
+    manager there was an agreement to slip from when there was none."""
+    data = on_schedule()
+    data["status"] = "on-hold"  # not late, but forecast from today: past its planned end
+    data["start_date"] = "2026-09-07"
+    data.pop("baseline", None)
+    tracking = plan_tracking(data, today=DAY)
+    assert tracking.baseline is None and tracking.variance_days is not None and tracking.variance_days > 0
+    assert tracking.rag_reasons[0] == f"forecast to end {tracking.variance_days} days after the planned end"
+    agreed = Baseline(dt.date(2026, 9, 7), {key: "2 weeks" for key in data["phases"]}, "git")
+    assert "after the baseline" in plan_tracking(data, today=DAY, baseline=agreed).rag_reasons[0]
+
+
 def test_durations_in_calendar_months():
     assert duration_days("1 month", dt.date(2026, 1, 31)) == 28
     assert duration_days("2 months", dt.date(2026, 1, 15)) == 59
