@@ -63,7 +63,15 @@ def test_serve_previews_drafts_and_keeps_serving_while_a_strict_build_fails(site
     port = free_port()
     log = (site_project.path / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],  # strict: a draft warns of nothing
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--strict",
+            "-a",
+            f"127.0.0.1:{port}",
+        ],  # strict: a draft warns of nothing
         cwd=site_project.path,
         stdout=log,
         stderr=subprocess.STDOUT,
