@@ -20,7 +20,7 @@ _BASELINE_ROUND = 8  # versions a plan read at a time, walking back to where it 
 def agreed_baselines(paths: Iterable[Path], *, known: Mapping[str, VersionFacts] | None = None) -> dict[Path, Baseline]:
     """For each plan, the schedule the client agreed to, from git: its start date and durations in
     the commit where its status last entered an agreed one (development or later; on-hold neither
-    starts nor ends an agreement). Keys are the paths as given; a plan never committed in an agreed
+    starts nor ends an agreement, nor does a version that did not load). Keys are the paths as given; a plan never committed in an agreed
     status has none. `known` is as for `planbook.history.plan_histories`. One `git log` (kept while
     HEAD stays), and a `git cat-file` a round of versions not read before."""
     commits = plan_commits(paths, None)
@@ -43,9 +43,11 @@ def agreed_baselines(paths: Iterable[Path], *, known: Mapping[str, VersionFacts]
                 status = facts[version[3], version[2]].status
                 if status in AGREED_STATUSES:
                     entered[plan] = version
-                elif status != "on-hold":
-                    del walking[plan]  # the agreement began after this version
+                elif status is not None and status != "on-hold":
+                    del walking[plan]  # replanned (draft, discovery) or cancelled: the agreement began after this
                     break
+                # on hold, or a version that did not load (status None): neither starts nor ends an
+                # agreement. A broken commit is no replanning, and must not reset the baseline.
             else:
                 walking[plan] = seen + _BASELINE_ROUND
                 if walking[plan] >= len(found[plan]):

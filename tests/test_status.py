@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import unicodedata
 
 import pytest
 
@@ -57,6 +58,24 @@ def test_filters(samples, capsys):
     assert {p["id"] for p in status_json(capsys, "--late")} >= {"NORTHWIND-001", "CASCADE-007"}
     assert [p["id"] for p in status_json(capsys, "--lead", "  priya   RAMAN ")] == ["NORTHWIND-001"]
     assert status_json(capsys, "--lead", "Nobody") == []
+
+
+def test_lead_finds_whom_the_people_page_finds(samples, capsys):
+    """The People page makes one person of a name pasted with a zero-width space or a decomposed
+    accent; `--lead` must find the plans that page lists under that person."""
+    plan = samples / "CASCADE-007.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('lead: "Marta Kowalska"', 'lead: "Marta Kowalska\u200b"'),
+        encoding="utf-8",
+    )
+    assert [p["id"] for p in status_json(capsys, "--lead", "Marta Kowalska")] == ["CASCADE-007"]
+    accented = samples / "BRIGHTLEAF-014.md"
+    text = accented.read_text(encoding="utf-8")
+    lead = next(line for line in text.splitlines() if line.startswith("lead: "))
+    accented.write_text(text.replace(lead, 'lead: "Chloé Martin"', 1), encoding="utf-8")
+    assert [p["id"] for p in status_json(capsys, "--lead", unicodedata.normalize("NFD", "Chloé Martin"))] == [
+        "BRIGHTLEAF-014"
+    ]
 
 
 def test_on_a_day_before_the_schedules_end_nothing_is_late(samples, capsys, monkeypatch):

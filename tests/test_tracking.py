@@ -14,6 +14,7 @@ import yaml
 
 from planbook import dates
 from planbook.baselines import agreed_baselines
+from planbook.check import check_result
 from planbook.loader import load_plan
 from planbook.model.schedule import add_months, duration_days
 from planbook.model.tracking import Baseline, plan_tracking
@@ -95,6 +96,51 @@ def test_a_finish_still_to_come_is_not_a_fact():
     data = on_schedule()
     data["phases"]["development"]["actual_finish"] = "2027-01-04"
     assert not plan_tracking(data, today=DAY).phase["development"].done
+
+
+def test_a_start_still_to_come_is_not_a_fact():
+    """A start typed a year off (2062 for 2026) is no actual date: the forecast stays the plan's, not
+    a phase ending in 2062 and a plan red by thirteen thousand days."""
+    data = on_schedule()
+    expected = plan_tracking(data, today=DAY)
+    data["phases"]["testing"]["actual_start"] = "2062-11-30"
+    tracking = plan_tracking(data, today=DAY)
+    assert tracking.phase["testing"].actual_start is None
+    assert (tracking.forecast_end, tracking.variance_days, tracking.rag) == (
+        expected.forecast_end,
+        expected.variance_days,
+        expected.rag,
+    )
+
+
+def test_a_finish_before_the_start_is_a_check_error_and_no_fact(tmp_path, sample_text):
+    """A finish before the start made the forecast end early and the variance negative: a late plan
+    read as ahead. check refuses it at its line, and tracking ignores it until it is mended."""
+    text = sample_text.replace('actual_finish: "2026-09-25"', 'actual_finish: "2026-08-25"', 1)
+    assert text != sample_text
+    path = tmp_path / "NORTHWIND-001.md"
+    path.write_text(text, encoding="utf-8")
+    result = check_result(load_plan(path))
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "actual_finish" in row)
+    assert [(f.code, f.line) for f in result.findings] == [("PB105", line)]
+    assert "is before the phase's actual_start" in result.findings[0].message
+    data = load_plan(path).data  # type: ignore[union-attr]
+    phase = plan_tracking(data, today=DAY).phases[0]
+    assert phase.actual_finish is None and phase.variance_days is not None and phase.variance_days >= 0
+
+
+def test_the_amber_reason_names_what_the_variance_is_measured_from():
+    """Without a baseline the variance is against the planned end; saying "after the baseline" told a
+    manager there was an agreement to slip from when there was none."""
+    data = on_schedule()
+    data["status"] = "on-hold"  # not late, but forecast from today: past its planned end
+    data["start_date"] = "2026-09-07"
+    data.pop("baseline", None)
+    tracking = plan_tracking(data, today=DAY)
+    assert tracking.baseline is None and tracking.variance_days is not None and tracking.variance_days > 0
+    assert tracking.rag_reasons[0] == f"forecast to end {tracking.variance_days} days after the planned end"
+    agreed = Baseline(dt.date(2026, 9, 7), {key: "2 weeks" for key in data["phases"]}, "git")
+    assert "after the baseline" in plan_tracking(data, today=DAY, baseline=agreed).rag_reasons[0]
 
 
 def test_durations_in_calendar_months():
@@ -227,14 +273,19 @@ def test_no_baseline_before_agreement_or_outside_git(git_repo: GitRepo, tmp_path
     assert agreed_baselines([outside]) == {}
 
 
-def test_a_version_that_never_loaded_ends_the_walk(git_repo: GitRepo):
+def test_a_version_that_never_loaded_does_not_reset_the_baseline(git_repo: GitRepo):
+    """A broken commit is no replanning: were it to end the walk, committing a YAML typo and then the
+    plan with a longer schedule would make the longer schedule the agreed one, and hide the slip."""
+    git_repo.write("projects/NORTHWIND-001.md", plan_text("discovery", 3))
+    git_repo.commit("Discovery")
     path = git_repo.write("projects/NORTHWIND-001.md", plan_text("development", 4))
-    git_repo.commit("Agreed")
+    agreed = git_repo.commit("Agreed")
     git_repo.write("projects/NORTHWIND-001.md", "---\nid: [\n---\n")
     git_repo.commit("Broken")
     git_repo.write("projects/NORTHWIND-001.md", plan_text("development", 5))
-    latest = git_repo.commit("Mended")
-    assert agreed_baselines([path])[path].source.startswith(f"commit {latest[:7]}")
+    git_repo.commit("Mended, a week longer")
+    baseline = agreed_baselines([path])[path]
+    assert baseline.source.startswith(f"commit {agreed[:7]}") and baseline.durations["development"] == "4 weeks"
 
 
 # -- today -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from planbook import internal, schema
 from planbook import paths as paths_module
 from planbook.check.gates import gate_findings
 from planbook.check.notes_limits import NOTES_WORTH_MEASURING, notes_size_findings
-from planbook.check.schema_findings import odd_number_findings, schema_findings
+from planbook.check.schema_findings import actual_date_findings, odd_number_findings, schema_findings
 from planbook.check.text_findings import identity_findings, placeholder_findings, relative_link_findings
 from planbook.escape import one_line
 from planbook.findings import Finding
@@ -119,6 +119,7 @@ def check_plan(plan: Plan) -> CheckResult:
     if plan.odd_numbers:
         findings += odd_number_findings(plan)
     findings += identity_findings(plan)
+    findings += actual_date_findings(plan)
     if "<!--" in plan.notes:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
     if "internal" in plan.notes.casefold():

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from planbook import placeholders, schema
-from planbook.dates import describe_date_rule
+from planbook.dates import describe_date_rule, parse_plan_date
 from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import Plan
@@ -150,6 +150,26 @@ def odd_number_findings(plan: Plan) -> Iterator[Finding]:
         yield Finding(
             plan.path, line, column, "PB105", f"`{_name(path)}`: YAML reads `{one_line(written)}` as {value!r}, {why}"
         )
+
+
+def actual_date_findings(plan: Plan) -> Iterator[Finding]:
+    """PB105 for a phase that finished before it started: a slip of the keyboard there makes the
+    forecast end before it begins and the variance early, so a late project would read as ahead."""
+    for key in schema.PHASES:
+        entry = value_at(plan.data, "phases", key)
+        if not isinstance(entry, dict):
+            continue
+        start, finish = parse_plan_date(entry.get("actual_start")), parse_plan_date(entry.get("actual_finish"))
+        if start is not None and finish is not None and finish < start:
+            line, column = plan.position(("phases", key, "actual_finish"))
+            yield Finding(
+                plan.path,
+                line,
+                column,
+                "PB105",
+                f"`phases.{key}.actual_finish`: {finish} is before the phase's actual_start, {start};"
+                " a phase finishes on or after the day it starts",
+            )
 
 
 def _format_message(error: Any, field: schema.Field | None) -> str:

@@ -127,8 +127,10 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
         planned_end = _last_day(planned_start, scheduled.days if scheduled else None)
         actual_start = parse_plan_date(entry.get("actual_start"))
         actual_finish = parse_plan_date(entry.get("actual_finish"))
-        if actual_finish is not None and actual_finish > today:
-            actual_finish = None  # a finish still to come is a plan, not a fact
+        if actual_start is not None and actual_start > today:
+            actual_start = None  # a start still to come is a plan, not a fact
+        if actual_finish is not None and (actual_finish > today or (actual_start and actual_finish < actual_start)):
+            actual_finish = None  # a finish still to come is a plan, not a fact; one before the start is a slip (PB105)
         done_tasks, total_tasks = progress_of(plan, ("phases", key, "tasks"))
         phase_stage = schema.LIFECYCLE.index(key)
         done = actual_finish is not None or (stage > phase_stage and status not in OFF_LIFECYCLE)
@@ -193,7 +195,8 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
             late_reasons.append(
                 f"by its planned dates it would be {_status_words(expected)} by now; its status is {status}"
             )
-    rag, rag_reasons = _rag(plan, status, phases, variance, tuple(late_reasons), today)
+    measured_from = "the baseline" if baseline_end is not None else "the planned end"
+    rag, rag_reasons = _rag(plan, status, phases, variance, tuple(late_reasons), today, measured_from)
     return PlanTracking(
         today=today,
         phases=tuple(phases),
@@ -223,6 +226,7 @@ def _rag(
     variance: int | None,
     late_reasons: tuple[str, ...],
     today: dt.date,
+    measured_from: str,
 ) -> tuple[Rag, tuple[str, ...]]:
     """RAG, by the rules of docs/reference/schedule.md, and the reasons for it."""
     if status == "cancelled":
@@ -239,7 +243,7 @@ def _rag(
     elif late_reasons:
         amber.append(f"late by {slip} day{'s' if slip != 1 else ''}" if slip else "late")
     elif variance is not None and variance > 0:
-        amber.append(f"forecast to end {variance} day{'s' if variance != 1 else ''} after the baseline")
+        amber.append(f"forecast to end {variance} day{'s' if variance != 1 else ''} after {measured_from}")
     if confidence is not None and confidence < RED_BELOW_CONFIDENCE:
         red.append(f"confidence {confidence}%")
     elif confidence is not None and confidence < AMBER_BELOW_CONFIDENCE:

@@ -14,6 +14,7 @@ from planbook import schema
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, plan_files
 from planbook.dates import today
 from planbook.escape import csv_cell, one_line
+from planbook.model.people import person_key
 from planbook.portfolio import PortfolioRow, portfolio_rows
 
 #: The fields of each plan in `--format json` and the columns of `--format csv`, in order.
@@ -51,7 +52,11 @@ def add_parser(subparsers: Any) -> None:
         "--status", action="append", metavar="STATUS", help="only plans in this status (repeat for more)"
     )
     parser.add_argument("--late", action="store_true", help="only plans that are late")
-    parser.add_argument("--lead", metavar="NAME", help="only plans this person leads (case and spacing ignored)")
+    parser.add_argument(
+        "--lead",
+        metavar="NAME",
+        help="only plans this person leads (read as on the People page: case, spacing and invisible characters ignored)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -70,11 +75,9 @@ def _wanted(row: PortfolioRow, args: argparse.Namespace) -> bool:
         return False
     if args.late and not (row.tracking and row.tracking.late):
         return False
-    return not args.lead or _same_name(row.lead, args.lead)
-
-
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    # One person is one name as the People page reads it (`person_key`): a lead pasted with an
+    # invisible character or a decomposed accent is still that person.
+    return not args.lead or person_key(row.lead) == person_key(args.lead)
 
 
 def record(row: PortfolioRow) -> dict[str, Any]:
