@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from planbook.git import GitError, run_git
 from planbook.history import Commit, VersionFacts, plan_commits, versions_facts
 from planbook.model.tracking import AGREED_STATUSES, Baseline, baseline_from
 
@@ -27,6 +28,8 @@ def agreed_baselines(paths: Iterable[Path], *, known: Mapping[str, VersionFacts]
     if commits is None:
         return {}
     given, root, found = commits
+    if _is_shallow(root):  # the oldest commit there holds a plan as it is now, not as it was agreed
+        return {}
     entered: dict[Path, Commit] = {}
     facts: dict[tuple[str, str], VersionFacts] = {}
     walking = {plan: 0 for plan in found}  # plan → how many of its versions are read
@@ -58,3 +61,12 @@ def agreed_baselines(paths: Iterable[Path], *, known: Mapping[str, VersionFacts]
         if baseline is not None:
             baselines[plan] = baseline
     return {path: baselines[real] for path, real in given.items() if real in baselines}
+
+
+def _is_shallow(root: Path) -> bool:
+    """A shallow clone (`git clone --depth 1`, CI's default checkout): its history is cut, and where
+    an agreement was made may be cut off with it. No baseline is better than a wrong one."""
+    try:
+        return run_git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
+    except GitError:
+        return False

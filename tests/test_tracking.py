@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -261,6 +262,19 @@ def test_the_baseline_is_the_plan_as_it_entered_an_agreed_status(git_repo: GitRe
     again = git_repo.commit("Agreed again", date="2026-12-01T10:00:00")
     baseline = agreed_baselines([path])[path]
     assert baseline.source.startswith(f"commit {again[:7]}") and baseline.durations["development"] == "8 weeks"
+
+
+def test_a_shallow_clone_has_no_baseline_rather_than_a_wrong_one(git_repo: GitRepo, tmp_path: Path):
+    path = git_repo.write("projects/NORTHWIND-001.md", plan_text("development", 4))
+    git_repo.commit("Agreed: four weeks")
+    git_repo.write("projects/NORTHWIND-001.md", plan_text("development", 6))
+    git_repo.commit("Six weeks now")
+    assert agreed_baselines([path])[path].durations["development"] == "4 weeks"
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{git_repo.path}", str(clone)], check=True, capture_output=True
+    )
+    assert agreed_baselines([clone / "projects" / "NORTHWIND-001.md"]) == {}
 
 
 def test_no_baseline_before_agreement_or_outside_git(git_repo: GitRepo, tmp_path: Path):
