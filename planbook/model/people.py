@@ -96,13 +96,19 @@ def _names_someone(value: str) -> bool:
 def people_of(plans: Iterable[tuple[str, Mapping[str, Any]]], *, max_active_roles: int) -> list[Person]:
     """Everyone the plans (plan id, data) name, one person per name, sorted by name; each marked
     overloaded when holding more than `max_active_roles` active roles."""
+    roles = (found for plan_id, data in plans for found in plan_roles(plan_id, data))
+    return people_holding(roles, max_active_roles=max_active_roles)
+
+
+def people_holding(named: Iterable[tuple[str, Role]], *, max_active_roles: int) -> list[Person]:
+    """`people_of`, from each plan's `plan_roles` already worked out (a site keeps them while the plan
+    is unchanged)."""
     names: dict[str, str] = {}
     roles: dict[str, list[Role]] = {}
-    for plan_id, data in plans:
-        for name, role in plan_roles(plan_id, data):
-            key = person_key(name)
-            names.setdefault(key, name)
-            roles.setdefault(key, []).append(role)
+    for name, role in named:
+        key = person_key(name)
+        names.setdefault(key, name)
+        roles.setdefault(key, []).append(role)
     people = []
     for key in sorted(names):
         held = tuple(sorted(roles[key], key=lambda role: not role.active))  # stable: plan order kept
@@ -110,7 +116,6 @@ def people_of(plans: Iterable[tuple[str, Mapping[str, Any]]], *, max_active_role
     return people
 
 
-@functools.lru_cache(maxsize=4096)  # by name, for the same reason as `_names_someone`
 def _load(roles: Iterable[Role]) -> int:
     """How many active roles count against the limit: in one plan, being its `lead` as well as holding
     a role in its team (the lead engineer, mostly) is one job, not two."""
@@ -121,6 +126,7 @@ def _load(roles: Iterable[Role]) -> int:
     return sum(len(held) - ("lead" in held and len(held) > 1) for held in by_plan.values())
 
 
+@functools.lru_cache(maxsize=4096)  # by name, for the same reason as `_names_someone`
 def person_key(name: str) -> str:
     """What makes two written names one person: the name as it reads, casefolded, its spaces collapsed.
     Composed first, so an accent typed as a separate mark reads as the accented letter; control

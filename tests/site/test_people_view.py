@@ -301,3 +301,31 @@ def test_drafts_never_break_the_page_and_placeholders_name_nobody(site_project: 
     assert people["Ivy Index"]["links"] == {} and people["Ivy Index"]["plans"] == ["index"]
     assert not [name for name in people if "[" in name or name.isdigit()]
     assert TrustedHtml().hold("x") not in html
+
+
+def test_a_rebuild_in_one_process_follows_an_edit_of_a_plans_people(tmp_path: Path) -> None:
+    """The People page keeps each plan's roles while its file is unchanged (`mkdocs serve` rebuilds it
+    on every edit); an edit is on the next build."""
+    import datetime as dt
+    import os
+
+    from planbook.portfolio import load_portfolio
+    from planbook.site.people_view import people_html
+
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    for sample in SAMPLES:
+        (projects / sample.name).write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def page() -> str:
+        folio = load_portfolio(projects, today=dt.date(2026, 12, 1))
+        return people_html(folio, folio, lambda plan_id: f"../projects/{plan_id}/", 3)
+
+    assert "Grace Whitfield" in page() and "Ada Lovelace" not in page()
+    northwind = projects / "NORTHWIND-001.md"
+    northwind.write_text(
+        northwind.read_text(encoding="utf-8").replace('pm: "Grace Whitfield"', 'pm: "Ada Lovelace"'), "utf-8"
+    )
+    later = northwind.stat().st_mtime + 5
+    os.utime(northwind, (later, later))
+    assert "Ada Lovelace" in page() and "Grace Whitfield" not in page()
