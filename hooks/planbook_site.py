@@ -102,7 +102,8 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     if errors:  # info, not a warning: `serve --strict` would stop on a warning, and the preview must not
         log.info(f"{failed}; their pages are previewed as drafts, with their findings:\n" + "\n".join(errors))
     for file in files.documentation_pages():
-        file.is_modified = _always_modified  # type: ignore[method-assign]  # the portfolio shows every plan
+        if _shows_plans(file):  # the portfolio, People, What changed
+            file.is_modified = _always_modified  # type: ignore[method-assign]
     downloads = {}
     for page in site.plan_pages():
         uri = f"{PROJECTS_DIR}/{page.plan_id}.md"
@@ -132,6 +133,18 @@ def _refuse_downloads_over_files(files: Files, downloads: dict[str, str]) -> Non
             raise PluginError(
                 f"docs/{written[download]} would take the place of the download of the plan {uri}; rename it"
             )
+
+
+def _shows_plans(file: File) -> bool:
+    """Whether the page says it shows the plans (`shows_plans: true` in its front matter): a dirty build
+    must make it again on every edit; any other page is made again when its own file changes."""
+    try:
+        with open(file.abs_src_path or "", encoding="utf-8", errors="replace") as source:
+            head = source.read(4096)
+    except OSError:
+        return True
+    front = head.split("\n---", 1)[0] if head.startswith("---") else ""
+    return any(line.strip() == "shows_plans: true" for line in front.splitlines())
 
 
 def _always_modified() -> bool:

@@ -127,13 +127,18 @@ _LOGS: dict[tuple[Path, str, tuple[str, ...]], list[LogCommit]] = {}
 _LOGS_KEPT = 8
 
 
+def head_commit(root: Path) -> str:
+    """The commit HEAD names, in full; "" where there is none (no commit yet, or no repository)."""
+    try:
+        return run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode("ascii", "replace").strip()
+    except GitError:
+        return ""
+
+
 def raw_log_at_head(root: Path, *args: str) -> list[LogCommit]:
     """`raw_log(git log --raw -z --format=%x01%h%x09%as ARGS)`, kept for as long as HEAD stays the
     same commit. GitError as `run_git` raises it."""
-    try:
-        head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").decode("ascii", "replace").strip()
-    except GitError:
-        head = ""  # no commit yet: nothing to keep
+    head = head_commit(root)  # "" before the first commit: nothing to keep
     key = (root, head, args)
     if head and key in _LOGS:
         return _LOGS[key]

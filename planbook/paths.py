@@ -87,13 +87,16 @@ def resolved_each(paths: Iterable[Path | str]) -> dict[Path, Path]:
     folders: dict[Path, Path] = {}
     out: dict[Path, Path] = {}
     for given in paths:
-        path = Path(given)
-        if path.name in ("", ".", "..") or os.path.islink(path):
+        path = given if isinstance(given, Path) else Path(given)  # Path(a Path) parses it again
+        name = path.name
+        if name in ("", ".", "..") or os.path.islink(path):
             out[path] = resolved(path)
             continue
-        if path.parent not in folders:
-            folders[path.parent] = resolved(path.parent)
-        out[path] = folders[path.parent] / path.name
+        parent = path.parent
+        folder = folders.get(parent)
+        if folder is None:
+            folder = folders[parent] = resolved(parent)
+        out[path] = folder / name
     return out
 
 
@@ -168,14 +171,14 @@ def case_collisions(paths: Iterable[Path]) -> dict[Path, list[Path]]:
     the others: one file on macOS and Windows. The plans' folders are listed, so a single file named by
     pre-commit meets its siblings; and a folder beside the plans' whose name differs only by case
     (`Projects/` and `projects/`) collides for every plan in it."""
-    wanted = [Path(p) for p in paths]
-    by_folded_name: dict[Path, dict[str, list[Path]]] = {}  # each folder's entries by their case-folded name
+    wanted = [p if isinstance(p, Path) else Path(p) for p in paths]  # Path(a Path) parses it again
+    by_folded_name: dict[Path, dict[str, list[str]]] = {}  # each folder's entry names by their case-folded name
     for path in wanted:
         if path.parent not in by_folded_name:
-            names: dict[str, list[Path]] = {}
+            names: dict[str, list[str]] = {}
             try:
-                for entry in sorted(path.parent.iterdir()):
-                    names.setdefault(entry.name.casefold(), []).append(entry)
+                for entry in sorted(os.listdir(path.parent)):
+                    names.setdefault(entry.casefold(), []).append(entry)
             except OSError:
                 pass
             by_folded_name[path.parent] = names
@@ -193,7 +196,7 @@ def case_collisions(paths: Iterable[Path]) -> dict[Path, list[Path]]:
     found: dict[Path, list[Path]] = {}
     for path in wanted:
         same = by_folded_name[path.parent].get(path.name.casefold(), [])
-        others = [entry for entry in same if entry.name != path.name] + folder_twins[path.parent]
+        others = [path.parent / entry for entry in same if entry != path.name] + folder_twins[path.parent]
         if others:
             found[path] = others
     return found

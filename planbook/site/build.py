@@ -27,7 +27,7 @@ import jinja2
 from planbook.check import CheckResult
 from planbook.dates import today
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
-from planbook.history import plan_histories
+from planbook.history import HistoryRow, plan_histories
 from planbook.html_policy import clean_plan_html
 from planbook.model import GitFacts
 from planbook.model.tracking import PlanTracking
@@ -52,7 +52,7 @@ class PlanPage:
     source: Path  # the plan file, projects/<ID>.md
     result: CheckResult
     git: GitFacts | None
-    history: list[dict[str, str]]
+    history: list[HistoryRow]  # the page's table shows `as_dict()` of each
     tracking: PlanTracking | None = None  # on time or not, on the build's day (the portfolio's row has it)
     download: str = ""  # the exported plan's address, relative to the page, once the hooks name it
 
@@ -118,8 +118,7 @@ class SiteBuild:
         self.pages = {}
         folio = self.portfolio
         for path, result, folio_row in zip(folio.files, folio.results, folio.rows):
-            rows = [row.as_dict() for row in histories.get(path, [])]
-            page = PlanPage(path.stem, path, result, folio.facts.get(path), rows, folio_row.tracking)
+            page = PlanPage(path.stem, path, result, folio.facts.get(path), histories.get(path, []), folio_row.tracking)
             self.pages[f"{PROJECTS_DIR}/{path.stem}.md"] = page
         return list(self.pages.values())
 
@@ -145,7 +144,7 @@ class SiteBuild:
         context = RenderContext(
             git=page.git,
             edit_url=edit_url,
-            history=page.history,
+            history=[row.as_dict() for row in page.history],
             downloads=[("HTML", page.download)] if page.download else [],
             trusted_html=held,
             tracking=page.tracking,

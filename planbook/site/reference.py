@@ -81,6 +81,7 @@ def rule_table() -> str:
     return "\n".join(lines)
 
 
+@functools.cache  # the parser does not change while a process runs; `mkdocs serve` asks on every rebuild
 def cli_usage() -> str:
     """`planbook --help` and each command's, as the parser prints them, 100 columns wide."""
     parser = build_parser()

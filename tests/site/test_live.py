@@ -31,13 +31,16 @@ def rename(plan: Path, old: str, new: str) -> None:
     os.utime(plan, (later, later))
 
 
-def test_a_dirty_build_rebuilds_the_edited_plan_and_the_portfolio_only(site_project: SiteProject) -> None:
+def test_a_dirty_build_rebuilds_the_edited_plan_and_the_pages_that_show_the_plans_only(
+    site_project: SiteProject,
+) -> None:
     site_project.add_samples()
     site_project.commit("Add the sample plans")
     assert site_project.build().ok
     pages = {plan_id: site_project.path / "site" / "projects" / plan_id / "index.html" for plan_id in SAMPLE_IDS}
     home = site_project.path / "site" / "index.html"
-    before = {path: path.stat().st_mtime_ns for path in [*pages.values(), home]}
+    people, guide = (site_project.path / "site" / name / "index.html" for name in ("people", "guide"))
+    before = {path: path.stat().st_mtime_ns for path in [*pages.values(), home, people, guide]}
 
     rename(site_project.path / "projects" / "CASCADE-007.md", "Cascade Coffee fulfilment", "Cascade Coffee shipping")
     # Not strict: MkDocs warns on every dirty build that its navigation may be stale.
@@ -45,7 +48,8 @@ def test_a_dirty_build_rebuilds_the_edited_plan_and_the_portfolio_only(site_proj
     assert build.ok, build.output
 
     changed = {path for path, mtime in before.items() if path.stat().st_mtime_ns != mtime}
-    assert changed == {pages["CASCADE-007"], home}
+    # The pages that show the plans (`shows_plans: true`) are made again; the guide, which shows none, is not.
+    assert changed == {pages["CASCADE-007"], home, people}
     assert "Cascade Coffee shipping" in pages["CASCADE-007"].read_text(encoding="utf-8")
     assert "Cascade Coffee shipping" in home.read_text(encoding="utf-8")
 

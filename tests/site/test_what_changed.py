@@ -65,3 +65,23 @@ def test_a_made_up_today_fails_the_build_with_one_clear_line(site_project):
     build = site_project.build(env={"PLANBOOK_TODAY": "next tuesday"})
     assert not build.ok and "PLANBOOK_TODAY='next tuesday' is not a real day" in build.output
     assert "Traceback" not in build.output
+
+
+def test_one_process_sees_a_new_commit_on_the_next_rebuild(site_project):
+    """`mkdocs serve` keeps the report of a HEAD; a commit while it runs is on the next rebuild's page."""
+    import datetime as dt
+
+    from planbook.site.changes_page import what_changed_html
+
+    _commit_samples_then_a_change(site_project)
+    day = dt.date(2026, 12, 1)
+
+    def page() -> str:
+        return what_changed_html(site_project.path, day, 30, lambda plan_id: None, {})
+
+    assert "1 plan changed" in page() and page() == page()
+    plan = site_project.path / "projects" / "CASCADE-007.md"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("status: deployment", "status: support"), "utf-8")
+    assert "1 plan changed" in page()  # not committed: the page covers commits
+    site_project.commit("Cascade is live", date="2026-11-28T10:00:00+00:00")
+    assert "2 plans changed" in page()
