@@ -215,3 +215,42 @@ def test_every_naughty_string_as_an_owner_keeps_the_svg_well_formed() -> None:
 def test_the_table_for_markdown_readers_lists_each_phase() -> None:
     table = timeline_table(northwind())
     assert "| Phase 2: Development | Sep 21 – Oct 18, 2026 | 4 weeks | 4 of 9 |" in table
+
+
+def axis_labels(root: ET.Element) -> list[str]:
+    return [t for e in root.iter(SVG + "text") if e.get("y") == "18" for t in ["".join(e.itertext())]]
+
+
+def test_a_long_undated_plan_gets_a_few_week_labels_not_one_a_month() -> None:
+    data = northwind()
+    del data["start_date"]
+    data["phases"]["development"]["duration"] = "999.9 months"  # some 4,300 weeks
+    labels = axis_labels(draw(data))
+    assert 2 <= len(labels) <= 11, labels  # 983 overlapping labels before
+    assert labels[0] == "Week 1"
+
+
+@pytest.mark.parametrize(
+    ("change", "years"),
+    [
+        ({"development": {"duration": "999.9 months"}}, True),  # 83 years of plan
+        ({"discovery": {"actual_start": "1900-01-01"}}, True),  # an actual date a century early
+        ({"development": {"duration": "20 months"}}, False),  # labels a few months apart
+    ],
+)
+def test_every_axis_label_says_its_year_when_the_year_changed(change: dict[str, Any], years: bool) -> None:
+    data = northwind()
+    for phase, fields in change.items():
+        data["phases"][phase].update(fields)
+    labels = axis_labels(draw(data))
+    assert 2 <= len(labels) <= 9, labels
+    if years:  # "Jan 1900, Dec, Nov, Oct" before: twelve and more months apart, yet no year after the first
+        assert all(re.fullmatch(r"\d{4}", label) for label in labels), labels
+    else:  # "Oct 2026, Apr, Oct, Apr" before
+        seen = []
+        for label in labels:
+            if not re.search(r"\d{4}", label):
+                assert seen, labels
+            else:
+                seen.append(label)
+        assert len(seen) >= 2, labels  # the plan spans two years or more, and the labels say so

@@ -178,7 +178,7 @@ def _axis(origin: dt.date | None, first: int, span: int, x: Any, height: int) ->
     marks: list[tuple[int, str]] = []
     if origin is None:
         weeks = (span - first) // 7
-        step = 1 if weeks <= 10 else 2 if weeks <= 20 else 4
+        step = max(1, -(-weeks // 10))  # at most 11 labels, however long the plan: each needs some 45 px
         marks = [(week * 7, f"Week {week + 1}") for week in range(0, weeks + 1, step)]
     else:
         month = dt.date((origin + dt.timedelta(days=first)).year, (origin + dt.timedelta(days=first)).month, 1)
@@ -188,11 +188,15 @@ def _axis(origin: dt.date | None, first: int, span: int, x: Any, height: int) ->
                 months.append(month)
             month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
         step = max(1, -(-len(months) // 8))  # at most about 8 labels: each needs some 60 px
-        marks = [
-            ((m - origin).days, m.strftime("%b %Y") if i == 0 or m.month == 1 else m.strftime("%b"))
-            for i, m in enumerate(months)
-            if i % step == 0
-        ]
+        if step > 12:  # years apart: a label a whole number of years, named by its year alone
+            step = -(-step // 12) * 12
+        year = None
+        for m in months[::step]:
+            # A label says its year whenever the year changed since the label before: "Oct 2026, Apr,
+            # Oct, Apr" on a long plan left the reader guessing which year each month is in.
+            label = f"{m:%Y}" if step >= 12 else f"{m:%b %Y}" if m.year != year else f"{m:%b}"
+            marks.append(((m - origin).days, label))
+            year = m.year
         if not marks or (marks[0][0] - first) * CHART / max(span - first, 1) > 70:
             start = origin + dt.timedelta(days=first)
             marks.insert(0, (first, f"{start:%b} {start.day}, {start.year}"))
