@@ -4,9 +4,11 @@ Variance columns sort and filter."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from e2e_browser import browser, new_page, screenshot, tracked_site  # noqa: F401 - fixtures
+from e2e_browser import GIT_DATE, TRACKING_DAY, browser, new_page, screenshot, served, tracked_site  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -117,3 +119,31 @@ def test_the_portfolio_timeline_has_a_today_line(new_page, tracked_site) -> None
     today = page.locator(".pb-chart--timeline g.pb-svg-today")
     assert today.count() == 1
     assert today.locator("text").text_content() == "Today, Dec 1"
+
+
+@pytest.fixture(scope="session")
+def undated_site(tmp_path_factory, request):
+    """The samples and a plan without a start date, whose variance is unknown, on the tracking day."""
+
+    def fill(project) -> None:
+        project.add_samples()
+        text = (project.path / "projects" / "BRIGHTLEAF-014.md").read_text(encoding="utf-8")
+        text = re.sub(r"start_date: .*\n", "", text.replace("BRIGHTLEAF-014", "BRIGHTLEAF-015"))
+        project.add_plan("BRIGHTLEAF-015", text.replace("status: testing", "status: discovery"))
+        project.commit("Add the sample plans and an undated one", date=GIT_DATE)
+
+    return served("tracked-undated", tmp_path_factory, request, fill, env={"PLANBOOK_TODAY": TRACKING_DAY})
+
+
+def test_a_plan_without_a_variance_sorts_last_both_ways(new_page, undated_site) -> None:
+    page, log = open_home(new_page, undated_site)
+    variance = page.get_by_role("button", name="Variance")
+    for order in ("ascending", "descending"):
+        variance.click()
+        assert page.locator("th:has(button:text-is('Variance'))").get_attribute("aria-sort") == order
+        shown = column(page, "Variance")
+        assert shown[-1] == "" and all(shown[:-1]), (order, shown)  # first in an ascending sort, before
+        numbers = [int(v.replace("\u2212", "-").removesuffix(" d")) for v in shown[:-1]]
+        assert numbers == sorted(numbers, reverse=order == "descending")
+        assert ids(page)[-1] == "BRIGHTLEAF-015"
+    assert log.errors == []

@@ -13,7 +13,7 @@
     var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
     if (kind === "number") {
       var number = parseFloat(raw);
-      return isNaN(number) ? -Infinity : number;  // unknown (an empty variance) sorts below every number
+      return isNaN(number) ? null : number;  // unknown (an empty variance): last, in either order
     }
     return raw.trim().toLocaleLowerCase();
   }
@@ -46,7 +46,10 @@
           return { row: row, key: sortKey(row.cells[column], kind), index: index };
         });
         rows.sort(function (a, b) {
-          var result = compare(a.key, b.key) || a.index - b.index;
+          // A plan whose value is unknown says nothing about the order: it goes last whichever way the
+          // column is sorted, not first in an ascending sort, above every plan that has a value.
+          if ((a.key === null) !== (b.key === null)) return a.key === null ? 1 : -1;
+          var result = (a.key === null ? 0 : compare(a.key, b.key)) || a.index - b.index;
           return order === "descending" ? -result : result;
         });
         var fragment = document.createDocumentFragment();
