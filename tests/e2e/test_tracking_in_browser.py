@@ -147,3 +147,21 @@ def test_a_plan_without_a_variance_sorts_last_both_ways(new_page, undated_site) 
         assert numbers == sorted(numbers, reverse=order == "descending")
         assert ids(page)[-1] == "BRIGHTLEAF-015"
     assert log.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_portfolio_timeline_stays_readable_on_a_phone(new_page, tracked_site, width: int) -> None:
+    page, log = new_page(width=width)
+    page.goto(tracked_site.url)
+    figure = page.locator(".pb-chart--timeline")
+    figure.wait_for()
+    heights = figure.evaluate("f => [...f.querySelectorAll('text')].map(t => t.getBoundingClientRect().height)")
+    assert len(heights) > 5
+    assert min(heights) >= 11, heights  # 6 px at 390 px before: the chart shrank to the phone's width
+    scroll = figure.evaluate("f => [f.scrollWidth, f.clientWidth]")
+    if width == 1280:
+        assert scroll[0] <= scroll[1]
+    else:  # the figure scrolls sideways, the page does not
+        assert scroll[0] > scroll[1] and page.evaluate("document.documentElement.scrollWidth") <= width
+    assert figure.locator("g.pb-svg-today text").text_content() == "Today, Dec 1"
+    assert log.errors == []
