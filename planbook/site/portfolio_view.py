@@ -234,14 +234,15 @@ def timeline_view(
         months.append(tick)
         tick = _next_month(tick)
     step = max(1, (len(months) + 11) // 12)  # at most about 12 labels
-    ticks = [
-        {
-            "x": x(m),
-            "label": m.strftime("%b %Y") if m.month == 1 or i == 0 else m.strftime("%b"),
-            "labelled": i % step == 0,
-        }
-        for i, m in enumerate(months)
-    ]
+    if step > 12:  # years apart: a label a whole number of years, named by its year alone
+        step = -(-step // 12) * 12
+    ticks, year = [], None
+    for i, m in enumerate(months):
+        # A label names its year whenever the year changed since the label before: labels a year or
+        # more apart read "Jan 1900, May, Sep" otherwise, with no year after the first.
+        label = f"{m:%Y}" if step >= 12 else f"{m:%b %Y}" if m.year != year else f"{m:%b}"
+        ticks.append({"x": x(m), "label": label, "labelled": i % step == 0})
+        year = m.year if i % step == 0 else year
     drawn = []
     for index, bar in enumerate(bars):
         drawn.append(

@@ -105,3 +105,21 @@ def test_variance_reads_as_signed_days(days: int | None, text: str) -> None:
 def test_a_plan_that_did_not_load_is_not_tracked() -> None:
     cells = tracking_cells(None)
     assert (cells.rag, cells.rag_label, cells.late, cells.variance_text) == ("none", "Not tracked", False, "")
+
+
+def test_the_portfolio_timelines_month_labels_say_their_year(tmp_path: Path) -> None:
+    """A plan decades long: its labels are years apart and name their year, not 'Jan 1900, May, Sep'."""
+    project = SiteProject(tmp_path / "project")
+    project.add_samples()
+    path = project.path / "projects" / "NORTHWIND-001.md"
+    text = path.read_text(encoding="utf-8").replace('duration: "4 weeks"', 'duration: "999.9 months"', 1)
+    assert "999.9 months" in text
+    path.write_text(text, encoding="utf-8")
+    project.commit("A long development", date=GIT_DATE)
+    build = project.build(env={"PLANBOOK_TODAY": TODAY})
+    assert build.ok, build.output
+    chart = re.search(r'<figure class="pb-chart pb-chart--timeline">.*?</figure>', build.html("index.html"), re.S)
+    assert chart is not None
+    labels = re.findall(r'<text class="pb-svg-axis"[^>]*>([^<]*)</text>', chart.group(0))
+    assert 2 <= len(labels) <= 12, labels
+    assert all(re.fullmatch(r"\d{4}", label) for label in labels), labels
