@@ -18,7 +18,6 @@ How a plan page is made:
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,9 +64,8 @@ class SiteBuild:
     #: `mkdocs serve` (the hooks say so at start-up): a plan with findings is a draft page, not a failed build.
     preview = False
 
-    def __init__(self, root: Path, portfolio: Portfolio, day: dt.date) -> None:
+    def __init__(self, root: Path, portfolio: Portfolio) -> None:
         self.root = root
-        self.today = day  # read once a build: every page measures from the same day
         self.checked = portfolio  # every file in projects/, for the findings
         self.portfolio = _publishable(portfolio)  # those that may have a page: all of them, once they pass
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
@@ -79,8 +77,7 @@ class SiteBuild:
         """A new build of the project at `root`: its plans loaded (reusing those unchanged since the last
         build, as `mkdocs serve` rebuilds on every edit) and checked."""
         root = Path(root).absolute()
-        day = today()
-        build = cls(root, load_portfolio(root / PROJECTS_DIR, today=day), day)
+        build = cls(root, load_portfolio(root / PROJECTS_DIR, today=today()))  # read once a build
         cls._current[root] = build
         return build
 
@@ -187,7 +184,7 @@ class SiteBuild:
         def page_of(plan_id: str) -> str | None:
             return url_for(plan_id) if self.is_plan_page(f"{PROJECTS_DIR}/{plan_id}.md") else None
 
-        return self.hold(uri, changes_page.what_changed_html(self.root, self.today, days, page_of, known))
+        return self.hold(uri, changes_page.what_changed_html(self.root, self.portfolio.today, days, page_of, known))
 
     # -- the people page ---------------------------------------------------------------------
 
