@@ -22,3 +22,10 @@ def integration_label(data: dict[str, Any]) -> str:
     """`Accounting + Fulfillment`, or the template's `[INTEGRATION_TYPE]` when the plan has none."""
     types = plan_types(data)
     return " + ".join(TYPE_LABELS[t] for t in types) if types else "[INTEGRATION_TYPE]"
+
+
+def variance_text(days: int | None) -> str:
+    """A variance as people read it: `+12 d`, `−3 d` (a true minus sign), `0 d`; "" when unknown."""
+    if days is None:
+        return ""
+    return f"+{days} d" if days > 0 else f"\u2212{-days} d" if days < 0 else "0 d"

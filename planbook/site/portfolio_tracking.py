@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from planbook.model.labels import variance_text
 from planbook.model.tracking import PlanTracking
 
 #: RAG → (word, sort order: the worst last, so a descending sort puts red first).
@@ -41,10 +42,3 @@ def tracking_cells(tracking: PlanTracking | None) -> TrackingCells:
         variance=tracking.variance_days,
         variance_text=variance_text(tracking.variance_days),
     )
-
-
-def variance_text(days: int | None) -> str:
-    """`+12 d`, `−3 d` (a true minus sign), `0 d`; "" when unknown."""
-    if days is None:
-        return ""
-    return f"+{days} d" if days > 0 else f"\u2212{-days} d" if days < 0 else "0 d"

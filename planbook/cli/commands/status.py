@@ -14,6 +14,7 @@ from planbook import schema
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, plan_files
 from planbook.dates import today
 from planbook.escape import csv_cell, one_line
+from planbook.model.labels import variance_text
 from planbook.model.people import person_key
 from planbook.portfolio import PortfolioRow, portfolio_rows
 
@@ -141,7 +142,6 @@ def _write_text(rows: Sequence[PortfolioRow]) -> None:
         table.add_column(heading, justify=justify, no_wrap=not wrap, overflow="fold")  # type: ignore[arg-type]
     for row in rows:
         facts = record(row)
-        variance = facts["variance_days"]
         table.add_row(
             *(one_line(value) for value in (row.id, row.client, row.status)),
             (facts["rag"] or "").upper(),
@@ -149,7 +149,7 @@ def _write_text(rows: Sequence[PortfolioRow]) -> None:
             "" if facts["progress"] is None else f"{facts['progress']}% ({row.tasks_done} of {row.tasks_total})",
             facts["planned_end"] or "",
             facts["forecast_end"] or "",
-            "" if variance is None else f"{variance:+d} d",
+            variance_text(facts["variance_days"]),
             one_line(row.lead),
             "invalid" if row.completeness is None else f"{row.completeness}%",
             style=None if row.ok else "red",
