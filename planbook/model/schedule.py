@@ -34,7 +34,13 @@ class ScheduledPhase:
 
     @property
     def end(self) -> dt.date | None:
+        """The day after the phase, where the next one starts."""
         return None if self.start is None else self.start + dt.timedelta(days=self.days)
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The phase's own last day, as people count it: a two-week phase from Monday ends on Sunday."""
+        return None if self.start is None else self.start + dt.timedelta(days=self.days - 1)
 
 
 @functools.cache

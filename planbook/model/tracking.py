@@ -124,7 +124,7 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
         entry = mapping_at(plan, "phases", key)
         scheduled = planned.get(key)
         planned_start = scheduled.start if scheduled else None
-        planned_end = _last_day(planned_start, scheduled.days if scheduled else None)
+        planned_end = scheduled.last_day if scheduled else None
         actual_start = parse_plan_date(entry.get("actual_start"))
         actual_finish = parse_plan_date(entry.get("actual_finish"))
         if actual_start is not None and actual_start > today:
@@ -273,10 +273,6 @@ def _status_words(status: str) -> str:
     return "complete" if status == "complete" else f"in {schema.phase_title(status)}"
 
 
-def _last_day(start: dt.date | None, days: int | None) -> dt.date | None:
-    return None if start is None or days is None else start + dt.timedelta(days=days - 1)
-
-
 def _laid_out(start: dt.date | None, durations: Mapping[str, object]) -> dict[str, tuple[dt.date, dt.date]]:
     """The baseline's phases laid end to end, as the plan's are: phase key → (first day, last day)."""
     data = {
@@ -284,7 +280,7 @@ def _laid_out(start: dt.date | None, durations: Mapping[str, object]) -> dict[st
         "phases": {k: {"duration": v} for k, v in durations.items()},
     }
     return {
-        phase.key: (phase.start, phase.start + dt.timedelta(days=phase.days - 1))
+        phase.key: (phase.start, phase.last_day)
         for phase in phase_schedule(data)
-        if phase.start is not None
+        if phase.start is not None and phase.last_day is not None
     }

@@ -137,8 +137,7 @@ def _row(
     planned = (phase.start_day, phase.start_day + phase.days)
     words = f"{phase.title}: planned for days {planned[0] + 1} to {planned[1]}"
     if phase.start is not None:
-        last = phase.start + dt.timedelta(days=phase.days - 1)
-        words = f"{phase.title}: planned from {date_words(phase.start)} to {date_words(last)}"
+        words = f"{phase.title}: planned from {date_words(phase.start)} to {date_words(phase.last_day)}"
     actual = baseline = None
     late = False
     if tracked is not None and tracking is not None:

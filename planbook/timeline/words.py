@@ -20,8 +20,8 @@ def timeline_table(data: Mapping[str, Any]) -> Markdown:
     for phase in schedule:
         done, total = progress_of(dict(data), ("phases", phase.key, "tasks"))
         when = days_text(phase.start_day, phase.start_day + phase.days, None)
-        if phase.start is not None:
-            when = dates_text(phase.start, phase.start + dt.timedelta(days=phase.days - 1))
+        if phase.start is not None and phase.last_day is not None:
+            when = dates_text(phase.start, phase.last_day)
         lines.append(f"| {cell(phase.title)} | {cell(when)} | {cell(length_words(phase.days))} | {done} of {total} |")
     return Markdown("\n".join(lines))
 
