@@ -3,10 +3,14 @@
 - `on_startup`: `mkdocs serve` previews drafts; every other command is strict about them.
 - `on_serve`: the preview looks for edits five times as often as MkDocs would.
 - `on_env`: the theme's templates are compiled once a process, not once a rebuild.
+- `on_config`: a client's site (`PLANBOOK_CLIENT`) has no link to the repository and a nav of the
+  pages for clients only; every site says in `extra.planbook_audience` whom it is for, which the theme
+  reads for the internal site's banner.
 - `on_files`: check every plan and fail the build with check's own `path:line:col: CODE message`
   lines (in the preview, a plan with findings is a draft page instead); add a page for each plan at
   `projects/<ID>/`, read from the plan file itself, kept out of the nav (the portfolio is the plans'
-  index; a nav of a thousand plans would be copied into every page).
+  index; a nav of a thousand plans would be copied into every page). A client's site gets the client's
+  plans only, and of docs/ only what is for clients (planbook/site/client_site.py).
 - `on_page_read_source`: a plan page's source is the engine's constant `PLAN_PAGE_SOURCE`, which
   mkdocs-macros renders by calling the `plan_page()` macro (macros/main.py); MkDocs never reads a plan.
 - `on_page_content`: a plan page's HTML is cleaned, and HTML held out of Markdown is put back.
@@ -34,10 +38,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
 from watchdog.observers.polling import PollingObserver
 
+from planbook.audience import Audience, AudienceError, audience_from
 from planbook.dates import TodayError
 from planbook.html_policy import namespaced_id, plain_text
 from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
+from planbook.site import client_site
 from planbook.site.build import COMPILED_TEMPLATES, PLAN_PAGE_SOURCE, SiteBuild
 
 log = logging.getLogger("mkdocs.hooks.planbook_site")  # under `mkdocs`, so --strict counts its warnings
@@ -52,6 +58,12 @@ def on_startup(*, command: str, dirty: bool) -> None:
     """`mkdocs serve` previews drafts: a plan with findings gets its page, its findings at the top, and
     the preview never stops on a plan's content. Every other command fails the build on them."""
     SiteBuild.preview = command == "serve"
+    global _BUILD_OVER_OLD_SITE
+    _BUILD_OVER_OLD_SITE = command == "build" and dirty
+
+
+#: `mkdocs build --dirty`: the pages of an earlier build stay in the site folder (`serve` builds afresh).
+_BUILD_OVER_OLD_SITE = False
 
 
 #: How often `mkdocs serve` looks for edits. MkDocs polls every 0.5 s, which alone is half the second
@@ -78,8 +90,29 @@ def on_serve(server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Call
     return server
 
 
+def _audience() -> Audience:
+    try:
+        return audience_from()
+    except AudienceError as e:
+        raise PluginError(str(e)) from None
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.markdown_extensions.append(TaskLabelsExtension())  # type: ignore[arg-type]
+    audience = _audience()
+    config.extra["planbook_audience"] = "internal" if audience.internal else "client"
+    if not audience.internal and _BUILD_OVER_OLD_SITE:
+        raise PluginError(
+            "a client's site is built clean: drop --dirty, which keeps the pages of an earlier build, "
+            "perhaps the internal site's, in the site folder"
+        )
+    if not audience.internal:
+        # The repository is the team's: no link to it, and no edit button on any page.
+        config.repo_url = config.repo_name = config.edit_uri = None  # type: ignore[assignment]
+        if config.nav is not None:
+            config.nav = client_site.nav_for_clients(
+                config.nav, lambda uri: client_site.page_for_clients(os.path.join(config.docs_dir, uri))
+            )
     return config
 
 
@@ -89,9 +122,12 @@ def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Enviro
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    audience = _audience()
     try:
-        site = SiteBuild.begin(Path(os.path.dirname(os.path.abspath(config.config_file_path))))
+        site = SiteBuild.begin(Path(os.path.dirname(os.path.abspath(config.config_file_path))), audience)
     except TodayError as e:  # a build must not measure "late" or "the last 30 days" from a day it made up
+        raise PluginError(str(e)) from None
+    except AudienceError as e:  # no site, rather than an empty one, for a client no plan names
         raise PluginError(str(e)) from None
     errors, warnings = site.findings()
     for line in warnings:
@@ -101,8 +137,11 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{failed}:\n" + "\n".join(errors))
     if errors:  # info, not a warning: `serve --strict` would stop on a warning, and the preview must not
         log.info(f"{failed}; their pages are previewed as drafts, with their findings:\n" + "\n".join(errors))
+    if not audience.internal:
+        files = _for_clients(files, config)
     for file in files.documentation_pages():
-        if _shows_plans(file):  # the portfolio, People, What changed
+        if client_site.front_matter_says(file.abs_src_path or "", "shows_plans") is not False:
+            # The portfolio, People, What changed: a dirty build must make them again on every edit.
             file.is_modified = _always_modified  # type: ignore[method-assign]
     downloads = {}
     for page in site.plan_pages():
@@ -135,16 +174,22 @@ def _refuse_downloads_over_files(files: Files, downloads: dict[str, str]) -> Non
             )
 
 
-def _shows_plans(file: File) -> bool:
-    """Whether the page says it shows the plans (`shows_plans: true` in its front matter): a dirty build
-    must make it again on every edit; any other page is made again when its own file changes."""
-    try:
-        with open(file.abs_src_path or "", encoding="utf-8", errors="replace") as source:
-            head = source.read(4096)
-    except OSError:
-        return True
-    front = head.split("\n---", 1)[0] if head.startswith("---") else ""
-    return any(line.strip() == "shows_plans: true" for line in front.splitlines())
+def _for_clients(files: Files, config: MkDocsConfig) -> Files:
+    """The files a client's site holds, before its plans' pages are added: the theme's own, and of
+    docs/ the pages that say `for_clients: true` and the files of the site's look."""
+    theme = config.theme
+    named = [*map(str, config.extra_css), *(str(script) for script in config.extra_javascript)]
+    named += [str(theme[key]) for key in ("logo", "favicon") if theme.get(key)]
+    docs = os.path.abspath(config.docs_dir)
+
+    def kept(file: File) -> bool:
+        if file.generated_by is None and os.path.abspath(file.src_dir or "") != docs:
+            return True  # the theme's
+        if file.is_documentation_page():
+            return client_site.page_for_clients(file.abs_src_path or "")
+        return file.generated_by is None and client_site.file_for_clients(file.src_uri, named)
+
+    return Files([file for file in files if kept(file)])
 
 
 def _always_modified() -> bool:

@@ -67,6 +67,11 @@ def define_env(env: Any) -> None:
         return site().people_list(env.page.file.src_uri, plan_url, role_limit)
 
     @env.macro
+    def for_the_team() -> bool:
+        """Whether this is the team's internal site, not a client's (`PLANBOOK_CLIENT`, set by the hooks)."""
+        return bool(env.conf["extra"].get("planbook_audience") != "client")
+
+    @env.macro
     def field_reference() -> str:
         return reference.field_table()
 

@@ -157,6 +157,20 @@ class Portfolio:
         """By listed path: git's baseline of each plan committed in an agreed status."""
         return agreed_baselines(self.files, known=self.current_versions)
 
+    def only(self, keep: list[int]) -> Portfolio:
+        """The portfolio of the plans at the indexes `keep`, in order: what one site may show."""
+        if len(keep) == len(self.files):
+            return self
+        files = tuple(self.files[i] for i in keep)
+        kept = set(files)
+        return dataclasses.replace(
+            self,
+            files=files,
+            results=tuple(self.results[i] for i in keep),
+            facts={path: fact for path, fact in self.facts.items() if path in kept},
+            stamp=tuple(self.stamp[i] for i in keep) if len(self.stamp) == len(self.files) else (),
+        )
+
     @functools.cached_property
     def rows(self) -> list[PortfolioRow]:
         # A plan's row is reused from the last build while its check result (kept by `checked`

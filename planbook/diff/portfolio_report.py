@@ -85,6 +85,7 @@ class PlanChanges:
     previous_path: str | None  # a renamed plan's path at the base
     name: str | None
     status: str | None  # at HEAD, or at the base for a removed plan
+    client: str | None  # at HEAD, or at the base for a removed plan: whose site may show these changes
     categories: dict[str, list[Item]]
     problems: tuple[str, ...] = ()
 
@@ -94,7 +95,7 @@ class PlanChanges:
         return self.change != "modified" or self.problems != () or any(self.categories.values())
 
     def as_dict(self) -> dict[str, Any]:
-        keys = ("id", "path", "previous_path", "change", "name", "status")
+        keys = ("id", "path", "previous_path", "change", "name", "status", "client")
         return {**{key: getattr(self, key) for key in keys}, **self.categories, "problems": list(self.problems)}
 
 
@@ -107,10 +108,10 @@ class PortfolioReport:
     plans: tuple[PlanChanges, ...]
     until: dt.date | None = None  # the window's last day; None: up to HEAD
 
-    def count(self, key: str) -> int:
+    def count(self, key: str) -> int:  # a category's items, or the plans "new" or "removed"
         if key in CATEGORIES:
             return sum(len(plan.categories[key]) for plan in self.plans)
-        return sum(plan.change == key for plan in self.plans)  # "new", "removed"
+        return sum(plan.change == key for plan in self.plans)
 
 
 # -- the range ---------------------------------------------------------------------------------
@@ -220,8 +221,7 @@ def _changed_plans(top: Path, folder: str, base: str, head: str) -> list[tuple[s
     return sorted(found, key=lambda entry: entry[4] or entry[3])
 
 
-def _empty_tree(head: str) -> str:
-    """The id of the empty tree, to compare with when no commit came before: every plan is new."""
+def _empty_tree(head: str) -> str:  # to compare with when no commit came before: every plan is new
     digest = hashlib.sha256 if len(head) == 64 else hashlib.sha1
     return digest(b"tree 0\x00").hexdigest()
 
@@ -264,7 +264,7 @@ def _categorised(
         if side is not None and side.plan is None
     )
     current = after or before
-    assert current is not None
+    assert current is not None  # a change has a side
     loaded = next((side.plan for side in (after, before) if side is not None and side.plan is not None), None)
     data = loaded.data if loaded is not None else {}  # a version that does not load: the other one's name
     return PlanChanges(
@@ -274,6 +274,7 @@ def _categorised(
         previous_path=_plain(before.path) if kind == "renamed" and before else None,
         name=_plain(data["name"]) if isinstance(data.get("name"), str) else None,
         status=_plain(data["status"]) if isinstance(data.get("status"), str) else None,
+        client=_plain(data["client"]) if isinstance(data.get("client"), str) else None,
         categories=categories,
         problems=problems,
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import jinja2
 
+from planbook.audience import INTERNAL, Audience, require_plans
 from planbook.check import CheckResult
 from planbook.dates import today
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
@@ -64,20 +65,25 @@ class SiteBuild:
     #: `mkdocs serve` (the hooks say so at start-up): a plan with findings is a draft page, not a failed build.
     preview = False
 
-    def __init__(self, root: Path, portfolio: Portfolio) -> None:
+    def __init__(self, root: Path, portfolio: Portfolio, audience: Audience = INTERNAL) -> None:
         self.root = root
-        self.checked = portfolio  # every file in projects/, for the findings
-        self.portfolio = _publishable(portfolio)  # those that may have a page: all of them, once they pass
+        self.audience = audience
+        self.checked = portfolio  # every file in projects/, for the findings: a client's site is gated on all
+        self.shown = _for_audience(portfolio, audience)  # every plan the site may name: the client's own
+        self.portfolio = _publishable(self.shown)  # those that may have a page: all shown, once they pass
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
         self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
         self._exports: PendingExports | None = None
 
     @classmethod
-    def begin(cls, root: Path) -> SiteBuild:
-        """A new build of the project at `root`: its plans loaded (reusing those unchanged since the last
-        build, as `mkdocs serve` rebuilds on every edit) and checked."""
+    def begin(cls, root: Path, audience: Audience = INTERNAL) -> SiteBuild:
+        """A new build of the project at `root` for `audience`: its plans loaded (reusing those unchanged
+        since the last build, as `mkdocs serve` rebuilds on every edit) and checked. AudienceError when the
+        audience is a client no plan names: no site is built for nobody."""
         root = Path(root).absolute()
-        build = cls(root, load_portfolio(root / PROJECTS_DIR, today=today()))  # read once a build
+        portfolio = load_portfolio(root / PROJECTS_DIR, today=today())  # read once a build
+        require_plans(audience, (result.plan.data.get("client") for result in portfolio.results if result.plan))
+        build = cls(root, portfolio, audience)
         cls._current[root] = build
         return build
 
@@ -146,7 +152,7 @@ class SiteBuild:
             trusted_html=held,
             tracking=page.tracking,
         )
-        markdown = render_plan(page.result.plan, flavor="site", context=context)
+        markdown = render_plan(page.result.plan, flavor="site", context=context, internal=self.audience.internal)
         if not banner:
             return markdown
         title, _, rest = markdown.partition("\n")  # the findings under the page's first heading
@@ -184,14 +190,17 @@ class SiteBuild:
         def page_of(plan_id: str) -> str | None:
             return url_for(plan_id) if self.is_plan_page(f"{PROJECTS_DIR}/{plan_id}.md") else None
 
-        return self.hold(uri, changes_page.what_changed_html(self.root, self.portfolio.today, days, page_of, known))
+        html = changes_page.what_changed_html(
+            self.root, self.portfolio.today, days, page_of, known, for_client=self.audience.includes
+        )
+        return self.hold(uri, html)
 
     # -- the people page ---------------------------------------------------------------------
 
     def people_list(self, uri: str, url_for: Callable[[str], str], max_active_roles: int) -> str:
         """Everyone the plans name, from every plan that loaded (a draft's people count too, as its
         roles are real); only the plans the site publishes are linked."""
-        return self.hold(uri, people_view.people_html(self.checked, self.portfolio, url_for, max_active_roles))
+        return self.hold(uri, people_view.people_html(self.shown, self.portfolio, url_for, max_active_roles))
 
     # -- the downloads -----------------------------------------------------------------------
 
@@ -247,18 +256,26 @@ def _publishable(portfolio: Portfolio) -> Portfolio:
     """The plans that may have a page. A draft's page is named after its file and titled with its name,
     which the theme prints unescaped: only a name that is a plan ID, of a file the site may read, gets
     one. The strict build fails before any of this matters."""
-    keep = [
-        index
-        for index, (path, result) in enumerate(zip(portfolio.files, portfolio.results))
-        if is_plan_id(path.stem) and not any(finding.code in _UNPUBLISHABLE for finding in result.findings)
-    ]
-    if len(keep) == len(portfolio.files):
+    return portfolio.only(
+        [
+            index
+            for index, (path, result) in enumerate(zip(portfolio.files, portfolio.results))
+            if is_plan_id(path.stem) and not any(finding.code in _UNPUBLISHABLE for finding in result.findings)
+        ],
+    )
+
+
+def _for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
+    """The plans `audience` may see: all of them for the team; for a client, the plans that loaded and
+    name that client (a plan that did not load names nobody, so it is the team's alone)."""
+    if audience.internal:
         return portfolio
-    return dataclasses.replace(
-        portfolio,
-        files=tuple(portfolio.files[i] for i in keep),
-        results=tuple(portfolio.results[i] for i in keep),
-        stamp=tuple(portfolio.stamp[i] for i in keep) if len(portfolio.stamp) == len(portfolio.files) else (),
+    return portfolio.only(
+        [
+            index
+            for index, result in enumerate(portfolio.results)
+            if result.plan is not None and audience.includes(result.plan.data.get("client"))
+        ],
     )
 
 

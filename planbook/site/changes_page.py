@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,10 +19,16 @@ _REPORTS: dict[tuple[Path, str, dt.date, dt.date], PortfolioReport] = {}
 
 
 def what_changed_html(
-    root: Path, today: dt.date, days: int, url_for: Callable[[str], str | None], known: Mapping[str, Plan]
+    root: Path,
+    today: dt.date,
+    days: int,
+    url_for: Callable[[str], str | None],
+    known: Mapping[str, Plan],
+    for_client: Callable[[str | None], bool] = lambda client: True,
 ) -> str:
     """The last commit before the window against the last commit by its end, so that a build for a
-    past day (PLANBOOK_TODAY) shows that day's page. Outside git, or before the first commit, it says so."""
+    past day (PLANBOOK_TODAY) shows that day's page. Outside git, or before the first commit, it says so.
+    Only the plans whose client `for_client` accepts are listed: a client's site shows its own."""
     since = today - dt.timedelta(days=days)
     key = (root, head_commit(root), since, today)
     report = _REPORTS.get(key) if key[1] else None
@@ -33,4 +40,5 @@ def what_changed_html(
         if key[1]:
             _REPORTS.clear()  # one day and one HEAD at a time
             _REPORTS[key] = report
+    report = dataclasses.replace(report, plans=tuple(plan for plan in report.plans if for_client(plan.client)))
     return report_html(report, url_for=url_for, empty=f"Nothing changed in the last {days} days.")
