@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from planbook.cli.commands import check, diff, export, history, new, placeholders, render, report, status
+from planbook.cli.commands import check, diff, export, history, new, placeholders, render, report, sites, status
 
 #: In the order `planbook --help` lists them.
-COMMANDS: tuple[ModuleType, ...] = (check, new, render, status, export, diff, report, history, placeholders)
+COMMANDS: tuple[ModuleType, ...] = (check, new, render, status, export, diff, report, history, sites, placeholders)
