@@ -59,10 +59,11 @@ def on_startup(*, command: str, dirty: bool) -> None:
     the preview never stops on a plan's content. Every other command fails the build on them."""
     SiteBuild.preview = command == "serve"
     global _BUILD_OVER_OLD_SITE
-    _BUILD_OVER_OLD_SITE = command == "build" and dirty
+    _BUILD_OVER_OLD_SITE = command != "serve" and dirty
 
 
-#: `mkdocs build --dirty`: the pages of an earlier build stay in the site folder (`serve` builds afresh).
+#: `mkdocs build --dirty` or `gh-deploy --dirty`: the pages of an earlier build stay in the site folder
+#: and go out with it (`serve` builds into a folder of its own).
 _BUILD_OVER_OLD_SITE = False
 
 

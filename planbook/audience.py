@@ -2,9 +2,12 @@
 
 `PLANBOOK_CLIENT=<client>` builds a client's site: only the plans whose `client` names that client,
 and no internal content anywhere (see `planbook.internal`). A client is named the way its plans name
-it, compared as people read it: case, runs of spaces, invisible characters and compatibility forms
-(a fullwidth letter, a no-break space) do not count, so `northwind  outfitters ltd.` names the plans of
-`Northwind Outfitters Ltd.`; any other difference, a missing full stop included, names another client.
+it, compared as people type it: case, runs of spaces, invisible characters, compatibility forms (a
+fullwidth letter, a no-break space) and how an accent is stored (`ü` as one character or as `u` and a
+combining mark) do not count, so `northwind  outfitters ltd.` names the plans of `Northwind Outfitters
+Ltd.`. Any other difference names another client: a missing full stop, an accent, and a letter of
+another alphabet that looks like a Latin one (a Cyrillic `о`), since two names that merely look alike
+may be two clients.
 A name that matches no plan is an error, so that no empty site is ever published in a client's name.
 """
 
@@ -13,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import unicodedata
 from collections.abc import Iterable, Mapping
 
-from planbook import escape, visible
+from planbook import escape
 
 #: The environment variable that names the client a build is for.
 CLIENT_VARIABLE = "PLANBOOK_CLIENT"
@@ -47,8 +51,16 @@ INTERNAL = Audience()
 
 
 def client_key(name: str) -> str:
-    """A client's name as it is compared: as it reads, case folded, spaces run together."""
-    return " ".join(visible.folded(name).split())
+    """A client's name as it is compared: NFKC (accents composed, compatibility forms folded), format
+    and control characters dropped, case folded, spaces run together. Letters stay letters: no accent
+    is dropped and no look-alike is read as another letter."""
+    text = unicodedata.normalize("NFKC", name)
+    kept = "".join(char for char in text if char.isspace() or unicodedata.category(char) not in _UNSEEN)
+    return " ".join(unicodedata.normalize("NFKC", kept.casefold()).split())
+
+
+#: Format and control characters, and unassigned or private code points: nothing a reader sees.
+_UNSEEN = frozenset({"Cf", "Cc", "Cn", "Co", "Cs"})
 
 
 def audience_from(environ: Mapping[str, str] | None = None) -> Audience:

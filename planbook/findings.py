@@ -97,7 +97,7 @@ RULES: dict[str, Rule] = {
             "PB401",
             "internal-marker",
             "error",
-            "An `<!-- internal -->` marker without its partner (the text it may cover is kept out of exports), or an `!!! internal` box, which is no marker.",
+            "An `<!-- internal -->` marker without its partner (the text it may cover is kept out of exports), a marker in a field, which hides nothing, or an `!!! internal` box, which is no marker.",
         ),
     ]
 }

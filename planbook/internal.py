@@ -88,6 +88,11 @@ def _markers(notes: str) -> Iterator[_Marker]:
         position = end
 
 
+def holds_marker(text: str) -> bool:
+    """Whether `text` holds an internal marker, opening or closing, near misses included."""
+    return "<!--" in text and next(_markers(text), None) is not None
+
+
 def split_notes(notes: str) -> tuple[list[Part], list[MarkerProblem]]:
     """The notes as public and internal runs, in order, with the markers themselves left out."""
     parts: list[Part] = []

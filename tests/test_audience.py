@@ -17,6 +17,10 @@ CLIENTS = ["Northwind Outfitters Ltd.", "Brightleaf Learning", "Cascade Coffee R
         ("northwind  outfitters LTD.", "Northwind Outfitters Ltd.", True),
         ("Northwind\u00a0Outfitters Ltd.\u200b", "Northwind Outfitters Ltd.", True),  # no-break space, zero width
         ("Ｎorthwind Outfitters Ltd.", "Northwind Outfitters Ltd.", True),  # fullwidth N
+        ("Müller GmbH", "Mu\u0308ller GmbH", True),  # an accent stored as a combining mark
+        ("Muller GmbH", "Mu\u0308ller GmbH", False),  # an accent is a letter of the name
+        ("N\u043erthwind Outfitters Ltd.", "Northwind Outfitters Ltd.", False),  # a Cyrillic о
+        ("\u039d\u039f\u03a4\u0391 Ltd", "VOTA Ltd", False),  # Greek capitals are not Latin letters
         ("Northwind Outfitters Ltd", "Northwind Outfitters Ltd.", False),  # the full stop counts
         ("Northwind", "Northwind Outfitters Ltd.", False),
         ("Northwind Outfitters Ltd.", None, False),  # a plan with no client is the team's alone
@@ -60,3 +64,4 @@ def test_the_nav_of_a_client_site_keeps_pages_for_clients_and_links():
 
 def test_client_keys_fold_what_people_do_not_see():
     assert client_key(" Ａcme\u200b  Ltd ") == client_key("acme ltd") == "acme ltd"
+    assert client_key("Mu\u0308ller\u00a0GmbH") == "müller gmbh"

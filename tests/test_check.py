@@ -326,6 +326,30 @@ def test_an_unclosed_internal_marker_fails_the_check(tmp_path, sample_text):
 
 
 @pytest.mark.parametrize(
+    ("value", "flagged"),
+    [
+        ("about 12 hours <!-- internal --> we bill 40 <!-- /internal -->", True),
+        ("about 12 hours <!--internal: pricing--> we bill 40", True),  # a near miss opens a block in the notes
+        ("about 12 hours <!-- a comment --> a week", False),
+    ],
+)
+def test_an_internal_marker_in_a_field_fails_the_check(tmp_path, sample_text, value, flagged):
+    """Only the notes have internal blocks: a field with a marker is published whole, so it is PB401."""
+    old = 'time_savings: "about 12 hours a week of manual entry and reconciliation"'
+    text = sample_text.replace(old, f'time_savings: "{value}"')
+    result = check_text(tmp_path, text)
+    line = text.splitlines().index(f'time_savings: "{value}"') + 1
+    found = [(f.code, f.line, f.column) for f in result.findings if f.code == "PB401"]
+    assert found == ([("PB401", line, 15)] if flagged else [])
+
+
+def test_an_internal_marker_in_the_internal_fields_is_no_finding(tmp_path, sample_text):
+    front, body = sample_text.split("\n---\n", 1)
+    text = f'{front}\ninternal:\n  notes: "<!-- internal --> margin 12%"\n---\n{body}'
+    assert [f.code for f in check_text(tmp_path, text).findings] == []
+
+
+@pytest.mark.parametrize(
     ("notes", "target"),
     [
         ("See [the spec](spec.md).", "spec.md"),

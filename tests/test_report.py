@@ -104,7 +104,7 @@ def test_the_json_keys_are_the_documented_ones(three_changes, capsys):
     assert list(document) == ["since", "base", "head", "summary", "plans"]
     assert list(document["base"]) == ["commit", "date"] and document["base"]["commit"] == three_changes
     assert list(document["summary"]) == ["plans", "new_plans", "removed_plans", *engine.CATEGORIES]
-    fixed = ["id", "path", "previous_path", "change", "name", "status", "client"]
+    fixed = ["id", "path", "previous_path", "change", "name", "status", "client", "previous_client"]
     assert list(document["plans"][0]) == [*fixed, *engine.CATEGORIES, "problems"]
     assert list(REPORT_FORMATS) == list(FORMAT_NAMES)
 

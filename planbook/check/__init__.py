@@ -20,7 +20,12 @@ from planbook import paths as paths_module
 from planbook.check.gates import gate_findings
 from planbook.check.notes_limits import NOTES_WORTH_MEASURING, notes_size_findings
 from planbook.check.schema_findings import actual_date_findings, odd_number_findings, schema_findings
-from planbook.check.text_findings import identity_findings, placeholder_findings, relative_link_findings
+from planbook.check.text_findings import (
+    field_marker_findings,
+    identity_findings,
+    placeholder_findings,
+    relative_link_findings,
+)
 from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import LoadError, LoadResult, Plan, load_plan
@@ -122,6 +127,8 @@ def check_plan(plan: Plan) -> CheckResult:
     findings += actual_date_findings(plan)
     if "<!--" in plan.notes:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
+    if "<!--" in plan.yaml_text:
+        findings += field_marker_findings(plan)
     if "internal" in plan.notes.casefold():
         findings += internal.look_alike_findings(plan.path, plan.notes, plan.notes_line)
     if "](" in plan.notes or "]:" in plan.notes:

@@ -149,6 +149,22 @@ def _leftover_finding(
     return Finding(path, line, column, leftover.code, message)
 
 
+def field_marker_findings(plan: Plan) -> Iterator[Finding]:
+    """PB401 for an internal marker in a field outside `internal:`: only the notes have internal blocks,
+    so the text around it goes out whole, to the client's site and exports too."""
+    for path, value in _walk(plan.data, ()):
+        if isinstance(value, str) and internal.holds_marker(value) and not schema.is_internal(path):
+            line, column = plan.positions.get(path, (plan.yaml_first_line, 1))
+            yield Finding(
+                plan.path,
+                line,
+                column,
+                "PB401",
+                "an `<!-- internal -->` marker in a field hides nothing: a field is published whole; "
+                "move the internal text to `internal.notes`, or between marker lines in the notes",
+            )
+
+
 def _walk(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
     yield path, value
     if isinstance(value, dict):

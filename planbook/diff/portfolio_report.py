@@ -16,32 +16,19 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from planbook import escape, schema
 from planbook.check import CheckResult
 from planbook.dates import describe_date_rule, parse_plan_date
 from planbook.diff.changes import MISSING, show
+from planbook.diff.portfolio_changes import CATEGORIES, CommitRef, Item, PlanChange, PlanChanges, PortfolioReport
 from planbook.diff.report import Side, compare, resolve_revisions
 from planbook.findings import Finding
 from planbook.git import GitError, TooLarge, read_blobs, repo_root, run_git
 from planbook.loader import MAX_FILE_BYTES, LoadError, Plan, load_plan
 from planbook.model.tasks import mapping_at
 
-PlanChange = Literal["new", "removed", "modified", "renamed"]
-Item = dict[str, str]  # one change, as plain fields: {"from": …, "to": …}, {"task": …, "where": …}
-
-#: The report's categories: the JSON key of each plan's list, and the words for one and for many.
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "status_changes": ("status change", "status changes"),
-    "tasks_done": ("task done", "tasks done"),
-    "tasks_undone": ("task undone", "tasks undone"),
-    "risks_added": ("risk added", "risks added"),
-    "risks_closed": ("risk closed", "risks closed"),
-    "blockers_added": ("blocker added", "blockers added"),
-    "blockers_closed": ("blocker closed", "blockers closed"),
-    "dates_moved": ("date moved", "dates moved"),
-}
 #: `Change.what` of the diff → the category it belongs to; the diff's own words for these events.
 _CATEGORY_OF_CHANGE = {
     "task done": "tasks_done",
@@ -63,55 +50,6 @@ _RAW_DIFF = ("--literal-pathspecs", "diff", "--raw", "-z", "-M", "--full-index",
 
 class SinceError(ValueError):
     """The base asked for is neither a plan date nor a revision: a malformed date, or nothing at all."""
-
-
-@dataclasses.dataclass(frozen=True)
-class CommitRef:
-    commit: str  # the full id
-    date: str  # the committer's date, YYYY-MM-DD
-
-    @property
-    def short(self) -> str:
-        return self.commit[:7]
-
-
-@dataclasses.dataclass(frozen=True)
-class PlanChanges:
-    """One plan's changes, a list of plain items a category; `problems`: versions that do not load."""
-
-    id: str
-    path: str  # relative to the repository's top: at HEAD, or at the base for a removed plan
-    change: PlanChange
-    previous_path: str | None  # a renamed plan's path at the base
-    name: str | None
-    status: str | None  # at HEAD, or at the base for a removed plan
-    client: str | None  # at HEAD, or at the base for a removed plan: whose site may show these changes
-    categories: dict[str, list[Item]]
-    problems: tuple[str, ...] = ()
-
-    @property
-    def shown(self) -> bool:
-        """Listed: a field the report follows changed, or a version did not load."""
-        return self.change != "modified" or self.problems != () or any(self.categories.values())
-
-    def as_dict(self) -> dict[str, Any]:
-        keys = ("id", "path", "previous_path", "change", "name", "status", "client")
-        return {**{key: getattr(self, key) for key in keys}, **self.categories, "problems": list(self.problems)}
-
-
-@dataclasses.dataclass(frozen=True)
-class PortfolioReport:
-    since: str  # as asked: a date or a revision
-    by_date: bool  # `since` is a day: the base is the last commit before it
-    base: CommitRef | None  # None: no commit before the date, so every plan is new
-    head: CommitRef | None  # None: no commit by the end of the window
-    plans: tuple[PlanChanges, ...]
-    until: dt.date | None = None  # the window's last day; None: up to HEAD
-
-    def count(self, key: str) -> int:  # a category's items, or the plans "new" or "removed"
-        if key in CATEGORIES:
-            return sum(len(plan.categories[key]) for plan in self.plans)
-        return sum(plan.change == key for plan in self.plans)
 
 
 # -- the range ---------------------------------------------------------------------------------
@@ -274,7 +212,8 @@ def _categorised(
         previous_path=_plain(before.path) if kind == "renamed" and before else None,
         name=_plain(data["name"]) if isinstance(data.get("name"), str) else None,
         status=_plain(data["status"]) if isinstance(data.get("status"), str) else None,
-        client=_plain(data["client"]) if isinstance(data.get("client"), str) else None,
+        client=_client(data),
+        previous_client=_client(before.plan.data) if before is not None and before.plan is not None else None,
         categories=categories,
         problems=problems,
     )
@@ -293,6 +232,10 @@ def _dates_moved(old: dict[str, Any], new: dict[str, Any]) -> list[Item]:
 def _first_error(side: Side) -> str:
     finding = side.result.findings[0]
     return escape.one_line(dataclasses.replace(finding, path=side.path))
+
+
+def _client(data: dict[str, Any]) -> str | None:
+    return _plain(data["client"]) if isinstance(data.get("client"), str) else None
 
 
 def _plain(text: object) -> str:

@@ -6,7 +6,7 @@ text for where it lands, so no plan value reaches Markdown, HTML or JSON unescap
 
 The JSON's keys are stable: `since`; `base` and `head` (`commit`, `date`, or null); `summary` (a
 count for `plans`, `new_plans`, `removed_plans` and each category); `plans`, each with `id`,
-`path`, `previous_path`, `change` (new, removed, modified, renamed), `name`, `status`, `client`, a list for
+`path`, `previous_path`, `change` (new, removed, modified, renamed), `name`, `status`, `client` (at HEAD), `previous_client` (at the base), a list for
 each category (`status_changes` and `dates_moved` items: `from`, `to`, and `field` for a date;
 `tasks_done` and `tasks_undone`: `task`, `where`; `risks_added`, `risks_closed`: `risk`;
 `blockers_added`, `blockers_closed`: `blocker`), and `problems` (versions that do not load).
@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 
 from planbook import escape
-from planbook.diff.portfolio_report import CATEGORIES, CommitRef, PlanChanges, PortfolioReport
+from planbook.diff.portfolio_changes import CATEGORIES, CommitRef, PlanChanges, PortfolioReport
 from planbook.site.portfolio_view import render
 
 UrlFor = Callable[[str], str | None]  # a plan's ID → its page's address, or None when it has none

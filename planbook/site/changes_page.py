@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from planbook.diff.portfolio_report import PortfolioReport, portfolio_report
+from planbook.diff.portfolio_changes import PortfolioReport
+from planbook.diff.portfolio_report import portfolio_report
 from planbook.diff.report_formats import no_history_html, report_html
 from planbook.git import GitError, head_commit
 from planbook.loader import Plan
@@ -40,5 +40,5 @@ def what_changed_html(
         if key[1]:
             _REPORTS.clear()  # one day and one HEAD at a time
             _REPORTS[key] = report
-    report = dataclasses.replace(report, plans=tuple(plan for plan in report.plans if for_client(plan.client)))
+    report = report.for_audience(for_client)
     return report_html(report, url_for=url_for, empty=f"Nothing changed in the last {days} days.")

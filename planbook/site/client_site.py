@@ -6,10 +6,11 @@ failing closed:
 - a page is published only when its front matter says `for_clients: true` (the portfolio and What
   changed do; the guide, the reference and the architecture do not, nor any page added later that
   does not say so);
-- a file that is not a page is published only when it is part of the site's look (the theme's
+- a file that is not a page is published only when it is part of the site's look: the theme's
   `extra_css`, `extra_javascript`, logo and favicon, and what lies under `assets/stylesheets/`,
-  `assets/javascripts/` and `assets/fonts/`) or lies under `assets/clients/`, the folder for images meant
-  for clients. The authoring guide's screenshots, which show the sample plans, stay out.
+  `assets/javascripts/` and `assets/fonts/`. The authoring guide's screenshots, which show the sample
+  plans, stay out, and so does any other image: a folder every client's site shared would show each
+  client the others' logos.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-#: Folders under docs/ whose files every site needs, or that hold files meant for clients.
-PUBLIC_FOLDERS = ("assets/stylesheets/", "assets/javascripts/", "assets/fonts/", "assets/clients/")
+#: Folders under docs/ whose files every site needs: the site's look.
+PUBLIC_FOLDERS = ("assets/stylesheets/", "assets/javascripts/", "assets/fonts/")
 
 
 def front_matter_says(path: str | Path, key: str) -> bool | None:
@@ -40,7 +41,7 @@ def page_for_clients(path: str | Path) -> bool:
 
 
 def file_for_clients(src_uri: str, named_by_theme: Iterable[str]) -> bool:
-    """A file that is not a page: part of the site's look, or put where files for clients go."""
+    """A file that is not a page: part of the site's look."""
     return src_uri in set(named_by_theme) or src_uri.startswith(PUBLIC_FOLDERS)
 
 
