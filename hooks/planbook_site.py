@@ -14,7 +14,8 @@
 - `on_page_read_source`: a plan page's source is the engine's constant `PLAN_PAGE_SOURCE`, which
   mkdocs-macros renders by calling the `plan_page()` macro (macros/main.py); MkDocs never reads a plan.
 - `on_page_content`: a plan page's HTML is cleaned, and HTML held out of Markdown is put back.
-- `on_post_build`: wait for the plans' HTML downloads, written by worker processes meanwhile.
+- `on_post_build`: wait for the plans' downloads, written by worker processes meanwhile: HTML always,
+  PDF too when PLANBOOK_PDF_DOWNLOADS=1 (the deploy workflow sets it; `make serve` does not).
 
 Nothing is written into docs/, and a dirty build (`mkdocs serve --dirty`) rebuilds a plan's page only
 when that plan changed; hand-written pages, the portfolio among them, are rebuilt every time.
@@ -40,6 +41,9 @@ from watchdog.observers.polling import PollingObserver
 
 from planbook.audience import Audience, AudienceError, audience_from
 from planbook.dates import TodayError
+from planbook.export.batch import pdf_downloads_wanted
+from planbook.export.errors import ExportError
+from planbook.export.to_pdf import chromium_executable
 from planbook.html_policy import namespaced_id, plain_text
 from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
@@ -144,6 +148,12 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         if client_site.front_matter_says(file.abs_src_path or "", "shows_plans") is not False:
             # The portfolio, People, What changed: a dirty build must make them again on every edit.
             file.is_modified = _always_modified  # type: ignore[method-assign]
+    try:
+        pdf = pdf_downloads_wanted(os.environ)
+        if pdf:
+            chromium_executable()  # say now, not after every page, that PDFs cannot be printed here
+    except (ValueError, ExportError) as e:
+        raise PluginError(f"PDF downloads: {e}") from None
     downloads = {}
     for page in site.plan_pages():
         uri = f"{PROJECTS_DIR}/{page.plan_id}.md"
@@ -157,22 +167,24 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         if page.result.ok:  # a draft has no download: export refuses it too
             downloads[uri] = f"{PROJECTS_DIR}/{page.plan_id}/{page.plan_id}.html"
             page.download = posixpath.relpath(downloads[uri], posixpath.dirname(file.dest_uri))
+            page.pdf_download = page.download.removesuffix(".html") + ".pdf" if pdf else ""
         # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which climbs out of docs/.
         file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         files.append(file)
-    _refuse_downloads_over_files(files, downloads)
-    site.start_exports({uri: Path(config.site_dir, download) for uri, download in downloads.items()})
+    _refuse_downloads_over_files(files, downloads, pdf=pdf)
+    site.start_exports({uri: Path(config.site_dir, download) for uri, download in downloads.items()}, pdf=pdf)
     return files
 
 
-def _refuse_downloads_over_files(files: Files, downloads: dict[str, str]) -> None:
+def _refuse_downloads_over_files(files: Files, downloads: dict[str, str], *, pdf: bool) -> None:
     """A page or file of docs/ where a plan's download goes: one would overwrite the other."""
     written = {file.dest_uri: file.src_uri for file in files}
     for uri, download in downloads.items():
-        if download in written:
-            raise PluginError(
-                f"docs/{written[download]} would take the place of the download of the plan {uri}; rename it"
-            )
+        for path in (download, download.removesuffix(".html") + ".pdf") if pdf else (download,):
+            if path in written:
+                raise PluginError(
+                    f"docs/{written[path]} would take the place of the download of the plan {uri}; rename it"
+                )
 
 
 def _for_clients(files: Files, config: MkDocsConfig) -> Files:
@@ -224,7 +236,10 @@ def _clean_toc(items: list[AnchorLink]) -> None:
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    _build(config).wait_for_exports()
+    try:
+        _build(config).wait_for_exports()
+    except ExportError as e:  # Chromium would not start or print: say so, not with a traceback
+        raise PluginError(f"PDF downloads: {e}") from None
 
 
 def on_build_error(*, error: Exception) -> None:

@@ -25,7 +25,7 @@ from planbook import internal
 from planbook.cli import main
 from planbook.export import ExportError, export_html, export_markdown, export_plan
 from planbook.export.to_html import markdown_to_html
-from planbook.export.to_pdf import DEFAULT_CHROMIUM, LAUNCH_ARGS
+from planbook.export.to_pdf import DEFAULT_CHROMIUM, LAUNCH_ARGS, MARGINS
 from planbook.files import write_atomic
 from planbook.loader import Plan, load_plan
 from planbook.model import GitFacts, phase_schedule
@@ -546,14 +546,34 @@ def test_pdf_holds_every_template_heading_in_order_and_pages_are_not_blank(tmp_p
     pages = pdf_pages(target)
     assert pages >= 3
     plan = sample(path)
-    body = pdf_text(target, first=2)  # after the cover, which repeats the name
-    assert_in_order(body, [*expected_headings(plan), "SIGN-OFF"])
-    assert f"Page 2 of {pages}" in body
+    title, name, *headings = expected_headings(plan)
     cover = pdf_text(target)[:400]
-    assert plan.data["client"] in cover and plan.data["name"] in cover
+    assert plan.data["client"] in cover and name in cover
+    body = pdf_text(target, first=2)
+    # The plan's own title block is the cover's: on paper it starts at its executive summary.
+    assert_in_order(body, [*headings, "SIGN-OFF"])
+    assert title not in body and "Project ID:" not in body
+    assert f"Page 2 of {pages}" in body
     for page in (1, 2, pages):
         share = ink_share(target, page, tmp_path)
         assert share > 0.005, f"page {page} of {pages} is blank ({share:.4f} ink)"
+    # No half-empty page between the cover and the last (the sign-off): page 2 was half empty, its
+    # timeline pushed to page 3 by a second copy of the cover.
+    fills = page_fills(target)
+    assert all(fill >= 0.6 for fill in fills[1:-1]), fills
+
+
+def page_fills(pdf: Path) -> list[float]:
+    """How far down each page its text reaches, as a share of the space between the PDF's margins
+    (planbook.export.to_pdf.MARGINS); the footer, below the bottom margin, does not count."""
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    top, bottom = (float(MARGINS[side].removesuffix("mm")) / 25.4 * 72 for side in ("top", "bottom"))
+    fills = []
+    for height, body in re.findall(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', layout.stdout, re.S):
+        lows = [float(y) for y in re.findall(r'<line xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)"', body)]
+        inside = [y for y in lows if y < float(height) - bottom]
+        fills.append(round((max(inside, default=top) - top) / (float(height) - top - bottom), 2))
+    return fills
 
 
 @pytest.mark.browser

@@ -148,6 +148,18 @@ def test_the_deploy_workflow_takes_main_to_pages():
     assert data["jobs"]["deploy"]["needs"] == "build"
 
 
+def test_the_deploy_builds_pdf_downloads_and_the_preview_does_not() -> None:
+    from planbook.export.batch import PDF_DOWNLOADS_ENV
+
+    build = workflow(DEPLOY)["jobs"]["build"]
+    assert build["env"][PDF_DOWNLOADS_ENV] == "1"
+    steps = [step.get("run", "") for step in build["steps"]]
+    chromium = next(i for i, run in enumerate(steps) if "install -y -qq chromium" in run)
+    assert chromium < next(i for i, run in enumerate(steps) if "mkdocs build --strict" in run)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert PDF_DOWNLOADS_ENV not in makefile  # `make serve` and `make build`: HTML downloads only
+
+
 # -- the workflow's own commands, run here -----------------------------------------------------
 
 # Commands the pull-request workflow runs that this test does not run itself, and what covers them.

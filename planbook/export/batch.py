@@ -1,32 +1,50 @@
-"""Export many plans to HTML files beside a running site build.
+"""Export many plans to HTML (and, for a deploy, PDF) files beside a running site build.
 
 Exporting a plan costs about 10 ms (Markdown, cleaning, the page template): 10 s for a thousand plans
 if the build did it page by page. Instead the build hands the list to `start_html_exports` when it
 knows its plans, worker processes write the files while MkDocs renders pages on the other core, and
 the build waits for them (`PendingExports.wait`) only at its end. A handful of exports, as in a dirty
 rebuild after one edit, run in this process: starting workers would cost more than they save.
+
+PDFs (`start_pdf_exports`) are printed by one Chromium, in one worker process, always: printing takes
+about half a second a plan, which only a deploy should pay (`PDF_DOWNLOADS_ENV`), and a process of its
+own keeps Playwright's event loop out of the build's.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from planbook.export.to_html import export_html
+from planbook.export.to_pdf import PdfPrinter, export_pdf
 from planbook.files import write_atomic
 from planbook.loader import Plan, load_plan
 from planbook.render import RenderContext
 
 #: Below this many exports, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 40
+#: Set to 1 to have a site build write each plan's PDF download too (the deploy workflow does);
+#: unset, or 0, it writes HTML only, as `make serve` and `make build` do.
+PDF_DOWNLOADS_ENV = "PLANBOOK_PDF_DOWNLOADS"
+
+
+def pdf_downloads_wanted(environ: Mapping[str, str]) -> bool:
+    """Whether `PDF_DOWNLOADS_ENV` asks for PDF downloads; ValueError for a value that is neither."""
+    value = environ.get(PDF_DOWNLOADS_ENV, "").strip()
+    if value not in ("", "0", "1"):
+        raise ValueError(
+            f"{PDF_DOWNLOADS_ENV}={value!r}: set it to 1 for PDF downloads, or 0 (or leave it unset) for none"
+        )
+    return value == "1"
 
 
 @dataclasses.dataclass(frozen=True)
-class HtmlExport:
-    """One plan file to export, the context its cover shows, and the file to write."""
+class PlanExport:
+    """One plan file to export, the context its cover shows, and the file to write (.html or .pdf)."""
 
     source: Path
     context: RenderContext
@@ -50,7 +68,7 @@ class PendingExports:
                 self._pool = None
 
 
-def start_html_exports(exports: Sequence[HtmlExport], *, workers: int | None = None) -> PendingExports:
+def start_html_exports(exports: Sequence[PlanExport], *, workers: int | None = None) -> PendingExports:
     """Begin writing every export; few run here and now, many in `workers` processes (default: one
     fewer than the cores, so the build keeps one)."""
     exports = list(exports)
@@ -70,13 +88,36 @@ def start_html_exports(exports: Sequence[HtmlExport], *, workers: int | None = N
     return PendingExports(pool, futures)
 
 
-def write_html_exports(exports: Sequence[HtmlExport]) -> None:
+def start_pdf_exports(exports: Sequence[PlanExport]) -> PendingExports:
+    """Begin printing every export (`target` a .pdf) in one worker process; nothing starts for none."""
+    exports = list(exports)
+    if not exports:
+        return PendingExports(None, [])
+    import multiprocessing
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+    return PendingExports(pool, [pool.submit(write_pdf_exports, exports)])
+
+
+def write_pdf_exports(exports: Sequence[PlanExport]) -> None:
+    """Print each export with one Chromium, each file written atomically."""
+    with PdfPrinter() as printer:
+        for export in exports:
+            export.target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(export.target, export_pdf(_loaded(export), export.context, printer=printer))
+
+
+def write_html_exports(exports: Sequence[PlanExport]) -> None:
     for export in exports:
-        plan = load_plan(export.source)
-        if not isinstance(plan, Plan):  # the build checked every plan; one changed under our feet
-            raise ValueError(f"{export.source} no longer loads; build again")
         export.target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(export.target, export_html(plan, export.context))
+        write_atomic(export.target, export_html(_loaded(export), export.context))
+
+
+def _loaded(export: PlanExport) -> Plan:
+    plan = load_plan(export.source)
+    if not isinstance(plan, Plan):  # the build checked every plan; one changed under our feet
+        raise ValueError(f"{export.source} no longer loads; build again")
+    return plan
 
 
 def _lower_priority() -> None:

@@ -26,7 +26,7 @@ import jinja2
 from planbook.audience import INTERNAL, Audience, require_plans
 from planbook.check import CheckResult
 from planbook.dates import today
-from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
+from planbook.export.batch import PendingExports, PlanExport, start_html_exports, start_pdf_exports
 from planbook.history import HistoryRow, plan_histories
 from planbook.html_policy import clean_plan_html
 from planbook.model import GitFacts
@@ -55,6 +55,7 @@ class PlanPage:
     history: list[HistoryRow]  # the page's table shows `as_dict()` of each
     tracking: PlanTracking | None = None  # on time or not, on the build's day (the portfolio's row has it)
     download: str = ""  # the exported plan's address, relative to the page, once the hooks name it
+    pdf_download: str = ""  # the same as a PDF, when the build writes PDFs (a deploy)
 
 
 class SiteBuild:
@@ -73,7 +74,7 @@ class SiteBuild:
         self.portfolio = _publishable(self.shown)  # those that may have a page: all shown, once they pass
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
         self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
-        self._exports: PendingExports | None = None
+        self._exports: list[PendingExports] = []
 
     @classmethod
     def begin(cls, root: Path, audience: Audience = INTERNAL) -> SiteBuild:
@@ -148,7 +149,7 @@ class SiteBuild:
             git=page.git,
             edit_url=edit_url,
             history=[row.as_dict() for row in page.history],
-            downloads=[("HTML", page.download)] if page.download else [],
+            downloads=[(label, url) for label, url in (("HTML", page.download), ("PDF", page.pdf_download)) if url],
             trusted_html=held,
             tracking=page.tracking,
         )
@@ -204,27 +205,29 @@ class SiteBuild:
 
     # -- the downloads -----------------------------------------------------------------------
 
-    def start_exports(self, targets: dict[str, Path]) -> None:
-        """Write each plan's HTML export to `targets[uri]` (plans changed since their export was written
-        only), in worker processes while MkDocs renders the pages."""
-        exports = []
+    def start_exports(self, targets: dict[str, Path], *, pdf: bool = False) -> None:
+        """Write each plan's HTML export to `targets[uri]`, and with `pdf` its PDF beside it (plans changed
+        since their export was written only), in worker processes while MkDocs renders the pages."""
+        exports: dict[str, list[PlanExport]] = {".html": [], ".pdf": []}
         for uri, target in targets.items():
             page = self.pages[uri]
-            if page.result.ok and _stale(target, page.source):
-                context = RenderContext(git=page.git, tracking=page.tracking)
-                exports.append(HtmlExport(page.source, context, target))
-        self._exports = start_html_exports(exports)
+            for suffix in (".html", ".pdf") if pdf else (".html",):
+                if page.result.ok and _stale(target.with_suffix(suffix), page.source):
+                    context = RenderContext(git=page.git, tracking=page.tracking)
+                    exports[suffix].append(PlanExport(page.source, context, target.with_suffix(suffix)))
+        self._exports = [start_html_exports(exports[".html"]), start_pdf_exports(exports[".pdf"])]
 
     def wait_for_exports(self, *, quietly: bool = False) -> None:
         """Wait for the exports; `quietly` when the build failed anyway, whose own error is the one to say."""
-        pending, self._exports = self._exports, None
-        if pending is None:
-            return
-        try:
-            pending.wait()
-        except Exception:
-            if not quietly:
-                raise
+        pending, self._exports = self._exports, []
+        failure: Exception | None = None
+        for exports in pending:
+            try:
+                exports.wait()
+            except Exception as error:
+                failure = failure or error  # wait for the others all the same: no worker outlives the build
+        if failure is not None and not quietly:
+            raise failure
 
 
 #: Findings that keep a file off the site even as a draft: it is not a plan file the site may read.

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from planbook import schema
 from planbook.model import STATUS_LABELS, TYPE_LABELS, ScheduledPhase, phase_schedule
@@ -43,13 +43,22 @@ def _templates_dir() -> Path:
 
 @functools.cache
 def _templates() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(_templates_dir()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["breakable"] = breakable
+    return env
+
+
+def breakable(value: object) -> Markup:
+    """`value` escaped, with a line-break opportunity after each `_`: a draft's placeholders
+    ([LEAD_ENGINEER]) are single words too wide for a portfolio column, which widened the table past a
+    1,280 px window."""
+    return escape(str(value)).replace("_", Markup("_<wbr>"))
 
 
 def render(name: str, **context: Any) -> str:

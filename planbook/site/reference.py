@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import html
 import re
 
 from planbook import schema
@@ -15,6 +16,23 @@ from planbook.model import TYPE_LABELS
 
 _TYPE_NAMES = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true or false"}
 _TITLE_FIELD = re.compile(r"\{([\w.]+)\}")
+SHORT_NAME = 14  # characters: a name this short never breaks (`[SYSTEM_A]`, not `[SYSTEM_` and `A]`)
+
+
+def _name(text: str) -> str:
+    """A placeholder or a field's dotted name as code that may break only after `_` or `.`: Material
+    breaks code anywhere, which cut `[INTEGRATION_TYPE]` into `[INTEGRATION_T` and `YPE]`. Written as HTML
+    (the `pb-names` rules in planbook.css turn the theme's breaking off), its characters as entities so
+    that Markdown reads neither the brackets as a link nor the underscores as emphasis."""
+    characters = {"[": "&#91;", "]": "&#93;", "_": "&#95;", "|": "&#124;"}
+    if len(text) > SHORT_NAME:
+        characters.update({"_": "&#95;<wbr>", ".": ".<wbr>"})
+    return "<code>" + "".join(characters.get(c, html.escape(c)) for c in text) + "</code>"
+
+
+def _names_table(lines: list[str]) -> str:
+    """A table of names, in a block whose code the stylesheet breaks only where `_name` allows."""
+    return '<div class="pb-names" markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
 
 
 def _cell(text: str) -> str:
@@ -42,10 +60,10 @@ def field_table() -> str:
     for field in schema.iter_fields():
         if field.type in ("object", "boolean"):
             continue
-        placeholder = f"`[{field.placeholder}]`" if field.placeholder else "—"
+        placeholder = _name(f"[{field.placeholder}]") if field.placeholder else "—"
         kind = _field_type(field) + (" (optional)" if field.optional else "")
-        lines.append(f"| {placeholder} | `{field.dotted}` | {_cell(kind)} | {_cell(field.description)} |")
-    return "\n".join(lines)
+        lines.append(f"| {placeholder} | {_name(field.dotted)} | {_cell(kind)} | {_cell(field.description)} |")
+    return _names_table(lines)
 
 
 def _title_placeholders(title: str) -> str:
@@ -56,8 +74,8 @@ def _title_placeholders(title: str) -> str:
         name = field.placeholder if field is not None and field.placeholder else match.group(1).upper()
         if name.endswith("_n"):
             count = field.spec.get("x-template-count", 2) if field is not None else 2
-            return ", ".join(f"`[{name[:-2]}_{n}]`" for n in range(1, count + 1))
-        return f"`[{name}]`"
+            return ", ".join(_name(f"[{name[:-2]}_{n}]") for n in range(1, count + 1))
+        return _name(f"[{name}]")
 
     return _TITLE_FIELD.sub(placeholder, title)
 
@@ -70,8 +88,10 @@ def checklist_table() -> str:
             continue
         text = _title_placeholders(_cell(field.spec.get("title") or field.description))
         applies = field.spec.get("x-requires-type")
-        lines.append(f"| `{field.dotted}` | {text} | {TYPE_LABELS[applies] + ' plans' if applies else 'every plan'} |")
-    return "\n".join(lines)
+        lines.append(
+            f"| {_name(field.dotted)} | {text} | {TYPE_LABELS[applies] + ' plans' if applies else 'every plan'} |"
+        )
+    return _names_table(lines)
 
 
 def rule_table() -> str:

@@ -220,7 +220,8 @@ def _phase(index: int, row: PhaseRow, x: Any) -> list[str]:
     owner = _clipped(row.owner, LINE_CHARACTERS - len(tasks) - 3)
     who = f"{owner} · {tasks}" if owner else tasks
     parts = [
-        f'<g class="pb-tl-phase{" pb-tl-phase--late" if row.late else ""}">',
+        # pb-tl-hue-N names the colour, so that the site's dark scheme can draw it in a lighter tint.
+        f'<g class="pb-tl-phase pb-tl-hue-{index % len(COLORS)}{" pb-tl-phase--late" if row.late else ""}">',
         f"<title>{xml_text(row.words)}</title>",
         f'<text class="pb-tl-text" x="0" y="{top + 16}" font-size="13" font-weight="600" fill="#1d2330">'
         f"{xml_text(row.title)}</text>",
@@ -277,16 +278,16 @@ def _legend(height: int, *, baseline: bool, actual: bool) -> list[str]:
     y = height - LEGEND_HEIGHT + 22
     items = [("planned", "Planned"), *([("actual", "Actual")] if actual else [])]
     items += [*([("baseline", "Baseline")] if baseline else []), ("late", "Late (red outline)")]
-    parts, left = ['<g class="pb-tl-legend">'], 0
+    parts, left = ['<g class="pb-tl-legend pb-tl-hue-0">'], 0  # its swatches are in the first phase's colour
+    looks = {"planned": 'fill="#2f6db5" fill-opacity="0.25" stroke="#2f6db5"', "actual": 'fill="#2f6db5"'}
     for kind, label in items:
+        key = f'class="pb-tl-key pb-tl-key--{kind}"'
         if kind == "baseline":
-            parts.append(
-                f'<path d="M{left} {y - 8}v8M{left} {y - 4}H{left + 18}M{left + 18} {y - 8}v8" stroke="#3d4350" stroke-width="2" fill="none"/>'
-            )
+            shape = f'd="M{left} {y - 8}v8M{left} {y - 4}H{left + 18}M{left + 18} {y - 8}v8" stroke="#3d4350"'
+            parts.append(f'<path {key} {shape} stroke-width="2" fill="none"/>')
         else:
-            fill = {"planned": 'fill="#2f6db5" fill-opacity="0.25" stroke="#2f6db5"', "actual": 'fill="#2f6db5"'}
-            look = fill.get(kind, f'fill="none" stroke="{LATE}" stroke-width="2.5"')
-            parts.append(f'<rect x="{left}" y="{y - 11}" width="18" height="10" rx="2" {look}/>')
+            look = looks.get(kind, f'fill="none" stroke="{LATE}" stroke-width="2.5"')
+            parts.append(f'<rect {key} x="{left}" y="{y - 11}" width="18" height="10" rx="2" {look}/>')
         parts.append(f'<text class="pb-tl-muted" x="{left + 24}" y="{y}" fill="#4a5260">{label}</text>')
         left += 24 + len(label) * 7 + 18
     parts.append("</g>")

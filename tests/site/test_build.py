@@ -4,6 +4,7 @@ badges, git facts, an edit link, the notes."""
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -227,9 +228,21 @@ def test_field_reference_lists_every_placeholder_of_the_template(repository_buil
 
     template = shared_path("seed/implementation-plan.template.md").read_text(encoding="utf-8")
     placeholders = {re.sub(r"_\d+$", "_n", name) for name in re.findall(r"\[([A-Z][A-Z0-9_]+)\]", template)}
-    page = repository_build.html("reference/fields/index.html")
+    page = html.unescape(repository_build.html("reference/fields/index.html").replace("<wbr>", ""))
     missing = sorted(name for name in placeholders if f"[{name}]" not in page)
     assert missing == []
+
+
+def test_field_reference_breaks_names_only_after_an_underscore_or_a_dot(repository_build: Build) -> None:
+    page = repository_build.html("reference/fields/index.html")
+    names = re.findall(r"<code>([^<]*(?:<wbr>[^<]*)*)</code>", page.split('<div class="pb-names">', 1)[1])
+    assert "&#91;INTEGRATION&#95;<wbr>TYPE&#93;" in names  # once broken into `[INTEGRATION_T` and `YPE]`
+    assert "&#91;SYSTEM&#95;A&#93;" in names  # short: never broken
+    for name in names:
+        for piece in name.split("<wbr>")[:-1]:
+            assert piece.endswith(("&#95;", ".")), name
+    css = (ROOT / "docs/assets/stylesheets/planbook.css").read_text(encoding="utf-8")
+    assert re.search(r"\.pb-names code \{\s*word-break: normal;\s*overflow-wrap: normal;", css)
 
 
 def test_rule_reference_lists_every_rule(repository_build: Build) -> None:

@@ -1,17 +1,35 @@
 """Each plan page shows the plan's last commits, as each commit left it, and links to the plan exported
-as one standalone HTML file that the build writes beside the page."""
+as one standalone HTML file that the build writes beside the page, and as a PDF when the build is
+asked for PDFs (PLANBOOK_PDF_DOWNLOADS=1, as the deploy does)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
+
+from planbook.export.batch import PDF_DOWNLOADS_ENV
+from planbook.export.to_pdf import DEFAULT_CHROMIUM
 
 from conftest import PROJECTS
 from sitebuild import GIT_DATE, SiteProject, site_project  # noqa: F401 - fixtures
 
 NORTHWIND = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
+
+
+def require_browser() -> None:
+    """Chromium and pdftotext, or a skip saying so; a failure under PLANBOOK_REQUIRE_BROWSER=1 (CI)."""
+    missing = [tool for tool in (DEFAULT_CHROMIUM, "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        message = f"needs {', '.join(missing)} (Debian: apt-get install chromium poppler-utils)"
+        if os.environ.get("PLANBOOK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"PLANBOOK_REQUIRE_BROWSER=1 but this test {message}")
+        pytest.skip(message)
 
 
 class Table(HTMLParser):
@@ -79,6 +97,44 @@ def test_plan_page_download_opens_the_plan_as_a_standalone_document(site_project
         assert plan_id in exported
         # Standalone: no stylesheet, script or image is fetched from anywhere.
         assert not re.search(r'<(link|script)\b|\bsrc="(?!data:)', exported)
+
+
+def test_without_the_setting_a_build_writes_no_pdf(site_project: SiteProject) -> None:
+    site_project.add_plan("NORTHWIND-001", NORTHWIND)
+    site_project.commit("One plan", date=GIT_DATE)
+    build = site_project.build(env={PDF_DOWNLOADS_ENV: "0"})
+    assert build.ok, build.output
+    assert re.findall(r'<a class="pb-download" href="([^"]+)"', build.plan_page("NORTHWIND-001")) == [
+        "NORTHWIND-001.html"
+    ]
+    assert list(build.site.rglob("*.pdf")) == []
+
+
+@pytest.mark.browser
+def test_with_the_setting_each_plan_page_offers_its_pdf_too(site_project: SiteProject) -> None:
+    """What the deploy builds (PLANBOOK_PDF_DOWNLOADS=1): a PDF beside each plan's HTML download."""
+    require_browser()
+    site_project.add_samples()
+    site_project.commit("Add the sample plans", date=GIT_DATE)
+    build = site_project.build(env={PDF_DOWNLOADS_ENV: "1"})
+    assert build.ok, build.output
+    for plan_id in ("NORTHWIND-001", "CASCADE-007", "BRIGHTLEAF-014"):
+        links = re.findall(r'<a class="pb-download" href="([^"]+)" download>([^<]+)</a>', build.plan_page(plan_id))
+        assert links == [(f"{plan_id}.html", "HTML"), (f"{plan_id}.pdf", "PDF")]
+        pdf = build.site / "projects" / plan_id / f"{plan_id}.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert plan_id in text and "SIGN-OFF" in text
+
+
+@pytest.mark.parametrize("value", ["yes", "true", "2"])
+def test_an_unclear_pdf_setting_stops_the_build_and_says_which(site_project: SiteProject, value: str) -> None:
+    site_project.add_plan("NORTHWIND-001", NORTHWIND)
+    site_project.commit("One plan", date=GIT_DATE)
+    build = site_project.build(env={PDF_DOWNLOADS_ENV: value})
+    assert not build.ok
+    assert f"PDF downloads: {PDF_DOWNLOADS_ENV}='{value}': set it to 1 for PDF downloads" in build.output
+    assert "Traceback" not in build.output
 
 
 def test_a_dirty_build_exports_only_the_edited_plan(site_project: SiteProject) -> None:

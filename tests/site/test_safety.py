@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from planbook.loader import load_plan
+from planbook.site.portfolio_view import breakable
 
 from conftest import PROJECTS, ROOT
 from sitebuild import Build, SiteProject, load_module, sample_site, site_project  # noqa: F401 - fixtures
@@ -340,3 +341,11 @@ def test_cleaner_keeps_the_sites_markup(cleaner, html: str) -> None:
 )
 def test_cleaner_drops_what_could_run(cleaner, html: str, expected: str) -> None:
     assert canonical(cleaner.clean_plan_html(html)) == canonical(expected)
+
+
+def test_a_portfolio_value_made_breakable_is_escaped_first() -> None:
+    """`breakable` adds a <wbr> after each underscore of a plan value: the value's own markup is
+    escaped before, so that only our <wbr> is markup."""
+    assert breakable("[LEAD_ENGINEER]") == "[LEAD_<wbr>ENGINEER]"
+    assert breakable('<img src=x onerror="a_b()">_') == "&lt;img src=x onerror=&#34;a_<wbr>b()&#34;&gt;_<wbr>"
+    assert breakable("_<wbr>") == "_<wbr>&lt;wbr&gt;"

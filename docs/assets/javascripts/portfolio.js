@@ -63,7 +63,7 @@
     var panel = root.querySelector("[data-pb-filters]");
     if (!panel) return;
     var selects = Array.prototype.slice.call(panel.querySelectorAll("select[data-pb-filter]"));
-    var count = panel.querySelector("[data-pb-count]");
+    var count = root.querySelector("[data-pb-count]");  // the count, said once, under the filters
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
 
     function matches(row, filter, value) {
@@ -86,9 +86,10 @@
         if (visible) shown += 1;
       });
       if (count) {
+        var plans = rows.length === 1 ? " plan" : " plans";
         count.textContent = shown === rows.length
-          ? "Showing all " + rows.length + " plans"
-          : "Showing " + shown + " of " + rows.length + " plans";
+          ? "Showing " + (rows.length === 1 ? "the " : "all ") + rows.length + plans
+          : "Showing " + shown + " of " + rows.length + plans;
       }
     }
 
