@@ -20,6 +20,8 @@ from types import ModuleType
 
 import pytest
 
+from planbook.export.to_pdf import DEFAULT_CHROMIUM
+
 from conftest import PROJECTS, ROOT, GitRepo
 
 SITE_PARTS = ("docs", "hooks", "macros")  # linked into each project folder; mkdocs.yml is copied
@@ -118,3 +120,13 @@ def load_module(relative: str) -> ModuleType:
 
 
 SAMPLE_IDS = sorted(path.stem for path in PROJECTS.glob("*.md"))
+
+
+def require_browser() -> None:
+    """Chromium and pdftotext, or a skip saying so; a failure under PLANBOOK_REQUIRE_BROWSER=1 (CI)."""
+    missing = [tool for tool in (DEFAULT_CHROMIUM, "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        message = f"needs {', '.join(missing)} (Debian: apt-get install chromium poppler-utils)"
+        if os.environ.get("PLANBOOK_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"PLANBOOK_REQUIRE_BROWSER=1 but this test {message}")
+        pytest.skip(message)

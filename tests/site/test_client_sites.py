@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from planbook.export.batch import PDF_DOWNLOADS_ENV
+
 from conftest import PROJECTS
-from sitebuild import GIT_DATE, Build, SiteProject, run_mkdocs
+from sitebuild import GIT_DATE, Build, SiteProject, require_browser, run_mkdocs
 
 #: A day within a month of GIT_DATE: the What changed page lists every plan as new.
 TODAY = {"PLANBOOK_TODAY": "2026-03-10", "PLANBOOK_SITE_URL": "https://plans.example.test/"}
@@ -190,3 +192,23 @@ def test_a_client_site_is_never_built_over_an_old_one(project):
         project.path, "build", "--dirty", site=site, env=dict(TODAY, PLANBOOK_CLIENT="Brightleaf Learning")
     )
     assert not dirty.ok and "a client's site is built clean: drop --dirty" in dirty.output
+
+
+@pytest.mark.browser
+def test_a_client_sites_pdf_downloads_hold_nothing_else(project):
+    """The deploy prints each plan as a PDF too (PLANBOOK_PDF_DOWNLOADS=1): read as text, a client's
+    PDF holds its plan and nothing of anyone else's, nor any internal value."""
+    require_browser()
+    env = dict(TODAY, PLANBOOK_CLIENT=SAMPLES["CASCADE-007"]["client"], **{PDF_DOWNLOADS_ENV: "1"})
+    build = run_mkdocs(project.path, "build", site=project.path.parent / "pdf", env=env)
+    assert build.ok, build.output
+    pdf = build.site / "projects" / "CASCADE-007" / "CASCADE-007.pdf"
+    texts = site_texts(build.site)
+    assert SAMPLES["CASCADE-007"]["client"] in texts["projects/CASCADE-007/CASCADE-007.pdf"], pdf
+    hits = [
+        f"{needle!r} in {path}"
+        for needle in forbidden_for("CASCADE-007")
+        for path, text in texts.items()
+        if needle in text
+    ]
+    assert hits == []

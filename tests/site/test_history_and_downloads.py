@@ -4,7 +4,6 @@ asked for PDFs (PLANBOOK_PDF_DOWNLOADS=1, as the deploy does)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -14,22 +13,11 @@ from pathlib import Path
 import pytest
 
 from planbook.export.batch import PDF_DOWNLOADS_ENV
-from planbook.export.to_pdf import DEFAULT_CHROMIUM
 
 from conftest import PROJECTS
-from sitebuild import GIT_DATE, SiteProject, site_project  # noqa: F401 - fixtures
+from sitebuild import GIT_DATE, SiteProject, require_browser, site_project  # noqa: F401 - fixtures
 
 NORTHWIND = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
-
-
-def require_browser() -> None:
-    """Chromium and pdftotext, or a skip saying so; a failure under PLANBOOK_REQUIRE_BROWSER=1 (CI)."""
-    missing = [tool for tool in (DEFAULT_CHROMIUM, "pdftotext") if shutil.which(tool) is None]
-    if missing:
-        message = f"needs {', '.join(missing)} (Debian: apt-get install chromium poppler-utils)"
-        if os.environ.get("PLANBOOK_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"PLANBOOK_REQUIRE_BROWSER=1 but this test {message}")
-        pytest.skip(message)
 
 
 class Table(HTMLParser):
