@@ -46,7 +46,9 @@ def pipeline_project(path: Path, n: int, *, seed: int = 0, versions: int = 1) ->
     for part in SITE_PARTS:
         (path / part).symlink_to(ROOT / part, target_is_directory=True)
     shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
-    (path / ".gitignore").write_text("/site*/\n/docs\n/hooks\n/macros\n/dump/\n/mkdocs-dump.yml\n", encoding="utf-8")
+    (path / ".gitignore").write_text(
+        "/site*/\n/docs\n/hooks\n/macros\n/dump/\n/mkdocs-dump.yml\n/.cache/\n", encoding="utf-8"
+    )
     for version in reversed(range(versions)):
         generate_plans(n, path / "projects", seed=seed + version)
         git(path, "add", "-A")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -35,6 +36,7 @@ from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
 from planbook.schema import is_plan_id
 from planbook.site import changes_page, drafts, people_view, portfolio_view
+from planbook.site.page_cache import PlanPageCache
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
@@ -71,6 +73,9 @@ class SiteBuild:
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
         self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
         self._exports: PendingExports | None = None
+        #: Plan pages an earlier build made (`use_page_cache`); None: every page is made here.
+        self.page_cache: PlanPageCache | None = None
+        self._page_keys: dict[str, str] = {}  # by page address: the key its page is kept under
 
     @classmethod
     def begin(cls, root: Path) -> SiteBuild:
@@ -165,6 +170,30 @@ class SiteBuild:
                 html = drafts.mark_placeholders(html)
         held = self._held.pop(uri, None)
         return held.restore(html) if held is not None else html
+
+    # -- plan pages an earlier build made ---------------------------------------------------
+
+    def cached_page(self, uri: str, dest: str, markdown: str) -> dict[str, Any] | None:
+        """What an earlier build made of the plan page at `uri` from this very `markdown` (and the HTML
+        held for it), or None; the key is kept either way, for `keep_page`."""
+        if self.page_cache is None or not self.is_plan_page(uri):
+            return None
+        key = self.page_cache.key(uri, dest, markdown, self._held.get(uri), draft=not self.pages[uri].result.ok)
+        self._page_keys[uri] = key
+        found = self.page_cache.get(key)
+        if found is not None:
+            self._held.pop(uri, None)  # its HTML is in the page kept
+        return found
+
+    def keep_page(self, uri: str, payload: dict[str, Any]) -> None:
+        """Keep what this build made of the plan page at `uri`, under the key `cached_page` made."""
+        key = self._page_keys.pop(uri, None)
+        if self.page_cache is not None and key is not None:
+            self.page_cache.put(key, payload)
+
+    def forget_page(self, uri: str) -> None:
+        """The page at `uri` is not to be kept (it depends on more than its Markdown)."""
+        self._page_keys.pop(uri, None)
 
     # -- the home page -----------------------------------------------------------------------
 
