@@ -44,7 +44,8 @@ from planbook.dates import TodayError
 from planbook.html_policy import namespaced_id, plain_text
 from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
-from planbook.site.build import COMPILED_TEMPLATES, PLAN_PAGE_SOURCE, SiteBuild
+from planbook.site.build import PLAN_PAGE_SOURCE, SiteBuild
+from planbook.site.compiled_templates import COMPILED_TEMPLATES
 from planbook.site.page_cache import KIND as PAGES
 from planbook.site.page_cache import PlanPageCache
 
@@ -293,7 +294,7 @@ def _clean_toc(items: list[AnchorLink]) -> None:
 
 def on_post_build(*, config: MkDocsConfig) -> None:
     site = _build(config)
-    site.wait_for_exports()
+    site.wait_for_exports(prune=not _DIRTY[0])
     cache = site.page_cache
     if cache is not None:
         log.info(f"plan pages from the build cache ({CACHE_DIR}/): {cache.hits} of {len(site.pages)}")

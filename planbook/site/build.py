@@ -22,8 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
+from planbook.build_cache import BuildCache
 from planbook.check import CheckResult
 from planbook.dates import today
 from planbook.export.batch import HtmlExport, PendingExports, start_html_exports
@@ -233,10 +232,11 @@ class SiteBuild:
             if page.result.ok and _stale(target, page.source):
                 context = RenderContext(git=page.git, tracking=page.tracking)
                 exports.append(HtmlExport(page.source, context, target))
-        self._exports = start_html_exports(exports)
+        self._exports = start_html_exports(exports, cache=BuildCache.for_project(self.root, "exports"))
 
-    def wait_for_exports(self, *, quietly: bool = False) -> None:
-        """Wait for the exports; `quietly` when the build failed anyway, whose own error is the one to say."""
+    def wait_for_exports(self, *, quietly: bool = False, prune: bool = False) -> None:
+        """Wait for the exports; `quietly` when the build failed anyway, whose own error is the one to say;
+        `prune` the cached exports this build did not use, after a full build."""
         pending, self._exports = self._exports, None
         if pending is None:
             return
@@ -245,31 +245,12 @@ class SiteBuild:
         except Exception:
             if not quietly:
                 raise
+        if prune and pending.cache is not None:
+            pending.cache.prune()
 
 
 #: Findings that keep a file off the site even as a draft: it is not a plan file the site may read.
 _UNPUBLISHABLE = frozenset({"PB001", "PB002", "PB003", "PB012", "PB110", "PB111"})
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates, compiled once a process. `mkdocs serve` makes a new Jinja environment
-    for every rebuild, which would parse and compile each template again; Jinja keys an entry by the
-    template and a checksum of its source, so an edited template is compiled afresh."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-#: Shared by every build in this process (the hooks hand it to the theme's environment).
-COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def _publishable(portfolio: Portfolio) -> Portfolio:

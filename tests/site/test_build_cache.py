@@ -71,6 +71,10 @@ def test_an_edited_plan_is_made_afresh_and_the_others_come_from_the_cache(sample
     page = (warm.site / "projects" / plan.stem / "index.html").read_text(encoding="utf-8")
     assert "Renamed Client Ltd." in page
     assert len(entries(samples)) == pages  # the old page's entry is pruned
+    download = warm.site / "projects" / plan.stem / f"{plan.stem}.html"
+    assert "Renamed Client Ltd." in download.read_text(encoding="utf-8")  # its export is made afresh too
+    exports = sorted((samples.path / CACHE_DIR / "exports").rglob("*.json"))
+    assert len(exports) == pages
 
 
 def _entry(header: dict[str, object], body: bytes) -> bytes:
