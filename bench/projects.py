@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("docs", "hooks", "macros")
 GIT_DATE = "2026-03-02T10:00:00+00:00"
 DUMP_HOOK = Path(__file__).with_name("dump_markdown.py")
+BUILD_CACHE = ".cache"  # the pipeline's build cache (planbook/build_cache.py), emptied for a cold build
 
 
 def git(cwd: Path, *args: str) -> None:
