@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE_PARTS = ("docs", "hooks", "macros")
 GIT_DATE = "2026-03-02T10:00:00+00:00"
 DUMP_HOOK = Path(__file__).with_name("dump_markdown.py")
+BUILD_CACHE = ".cache"  # the pipeline's build cache (planbook/build_cache.py), emptied for a cold build
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -46,7 +47,9 @@ def pipeline_project(path: Path, n: int, *, seed: int = 0, versions: int = 1) ->
     for part in SITE_PARTS:
         (path / part).symlink_to(ROOT / part, target_is_directory=True)
     shutil.copy(ROOT / "mkdocs.yml", path / "mkdocs.yml")
-    (path / ".gitignore").write_text("/site*/\n/docs\n/hooks\n/macros\n/dump/\n/mkdocs-dump.yml\n", encoding="utf-8")
+    (path / ".gitignore").write_text(
+        "/site*/\n/docs\n/hooks\n/macros\n/dump/\n/mkdocs-dump.yml\n/.cache/\n", encoding="utf-8"
+    )
     for version in reversed(range(versions)):
         generate_plans(n, path / "projects", seed=seed + version)
         git(path, "add", "-A")

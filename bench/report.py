@@ -50,33 +50,72 @@ def figures(results: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     p1 = results.get("P1")
     if p1:
-        pipe, plain = median(p1["pipeline_s"]), median(p1["baseline_s"])
-        ratio = pipe / plain
+        cold, plain = median(p1["pipeline_s"]), median(p1["baseline_s"])
+        warm_runs = p1.get("pipeline_warm_s") or []
+        warm = median(warm_runs) if warm_runs else None
+        if warm is not None:
+            out.append(
+                _figure(
+                    "P1",
+                    f"Site build, pipeline ÷ MkDocs alone, {p1['n']:,} plans, warm: the build cache holds the"
+                    " pages and downloads of the build before",
+                    round(warm / plain, 3),
+                    "×",
+                    "≤ 1.10",
+                    warm / plain <= 1.10,
+                    pipeline_s=round(warm, 2),
+                    baseline_s=round(plain, 2),
+                )
+            )
         out.append(
             _figure(
-                "P1",
-                f"Site build, pipeline ÷ MkDocs alone, {p1['n']:,} plans",
-                round(ratio, 3),
+                "P1.cold" if warm is not None else "P1",
+                f"Site build, pipeline ÷ MkDocs alone, {p1['n']:,} plans"
+                + (", cold: the build cache emptied first" if warm is not None else ""),
+                round(cold / plain, 3),
                 "×",
                 "≤ 1.10",
-                ratio <= 1.10,
-                pipeline_s=round(pipe, 2),
+                cold / plain <= 1.10,
+                pipeline_s=round(cold, 2),
                 baseline_s=round(plain, 2),
             )
         )
         out.append(
             _figure(
-                "P1.pipeline", f"Site build through the pipeline, {p1['n']:,} plans", round(pipe, 2), "s", None, None
+                "P1.pipeline",
+                f"Site build through the pipeline, {p1['n']:,} plans, cold",
+                round(cold, 2),
+                "s",
+                None,
+                None,
             )
         )
+        if warm is not None:
+            out.append(
+                _figure(
+                    "P1.pipeline.warm",
+                    f"Site build through the pipeline, {p1['n']:,} plans, warm",
+                    round(warm, 2),
+                    "s",
+                    None,
+                    None,
+                )
+            )
         out.append(
-            _figure("P1.baseline", f"Same pages, MkDocs alone, {p1['n']:,} plans", round(plain, 2), "s", None, None)
+            _figure(
+                "P1.baseline",
+                f"Same pages, MkDocs alone, {p1['n']:,} plans, built as often as the pipeline, between its builds",
+                round(plain, 2),
+                "s",
+                None,
+                None,
+            )
         )
         peak = max(p1["pipeline_peak_mb"])
         out.append(
             _figure(
                 "memory",
-                f"Peak memory of the build, {p1['n']:,} plans (MkDocs alone: {max(p1['baseline_peak_mb']):.0f} MB)",
+                f"Peak memory of the build, {p1['n']:,} plans, cold (MkDocs alone: {max(p1['baseline_peak_mb']):.0f} MB)",
                 round(peak),
                 "MB",
                 None,

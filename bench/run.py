@@ -92,23 +92,39 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def builds(work: Path, sizes: Sizes, *, scale: bool) -> dict[str, Any]:
-    """The pipeline against the baseline at `sizes.site`, interleaved; the pipeline alone at the other sizes."""
+    """The pipeline against the baseline at `sizes.site`, interleaved; the pipeline alone at the other sizes.
+
+    The pipeline keeps a build cache (.cache/planbook/) from one build to the next, so at `sizes.site`
+    each round builds it twice, cold (the cache emptied first) and warm (the cache the cold build
+    left), and MkDocs alone once after each: cold, alone, warm, alone. The other sizes are built cold.
+    """
     counts = sorted({sizes.site, *(sizes.scale if scale else ())})
     sites = {n: projects.pipeline_project(work / f"site-{n}", n) for n in counts}
     baseline = projects.baseline_project(sites[sizes.site], work / f"baseline-{sizes.site}")
     times: dict[int, list[float]] = {n: [] for n in counts}
     peaks: dict[int, list[float]] = {n: [] for n in counts}
+    warm_times: list[float] = []
+    warm_peaks: list[float] = []
     plain_times: list[float] = []
     plain_peaks: list[float] = []
+
+    def plain() -> None:
+        done = run(projects.build_command(), cwd=baseline)
+        plain_times.append(done.seconds)
+        plain_peaks.append(done.peak_mb)
+
     for _ in range(sizes.repeats):
         for n in counts:
+            projects.remove(sites[n] / projects.BUILD_CACHE)
             build = run(projects.build_command(), cwd=sites[n])
             times[n].append(build.seconds)
             peaks[n].append(build.peak_mb)
             if n == sizes.site:
-                plain = run(projects.build_command(), cwd=baseline)
-                plain_times.append(plain.seconds)
-                plain_peaks.append(plain.peak_mb)
+                plain()
+                warm = run(projects.build_command(), cwd=sites[n])
+                warm_times.append(warm.seconds)
+                warm_peaks.append(warm.peak_mb)
+                plain()
     html = {}
     for n in counts:
         total, plans = projects.html_bytes(sites[n] / "site")
@@ -121,10 +137,12 @@ def builds(work: Path, sizes: Sizes, *, scale: bool) -> dict[str, Any]:
     baseline_total, _ = projects.html_bytes(baseline / "site")
     return {
         "n": sizes.site,
-        "pipeline_s": times[sizes.site],
+        "pipeline_s": times[sizes.site],  # cold
+        "pipeline_warm_s": warm_times,
         "baseline_s": plain_times,
         "baseline_html_bytes": baseline_total,
         "pipeline_peak_mb": peaks[sizes.site],
+        "pipeline_warm_peak_mb": warm_peaks,
         "baseline_peak_mb": plain_peaks,
         "scale": {str(n): {"build_s": times[n], "peak_mb": peaks[n], **html[n]} for n in counts} if scale else {},
     }

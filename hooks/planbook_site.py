@@ -13,7 +13,10 @@
   plans only, and of docs/ only what is for clients (planbook/site/client_site.py).
 - `on_page_read_source`: a plan page's source is the engine's constant `PLAN_PAGE_SOURCE`, which
   mkdocs-macros renders by calling the `plan_page()` macro (macros/main.py); MkDocs never reads a plan.
-- `on_page_content`: a plan page's HTML is cleaned, and HTML held out of Markdown is put back.
+- `on_page_markdown`, after every other plugin: a plan page an earlier build made from this very
+  Markdown is taken from the build cache (`planbook.site.page_cache`), and MkDocs converts nothing.
+- `on_page_content`: a plan page's HTML is cleaned, and HTML held out of Markdown is put back; the
+  page is kept in the build cache when it depends on nothing but its Markdown.
 - `on_post_build`: wait for the plans' downloads, written by worker processes meanwhile: HTML always,
   PDF too when PLANBOOK_PDF_DOWNLOADS=1 (the deploy workflow sets it; `make serve` does not).
 
@@ -26,7 +29,9 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from jinja2 import Environment
@@ -36,10 +41,11 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink
+from mkdocs.structure.toc import AnchorLink, get_toc
 from watchdog.observers.polling import PollingObserver
 
 from planbook.audience import Audience, AudienceError, audience_from
+from planbook.build_cache import CACHE_DIR, BuildCache
 from planbook.dates import TodayError
 from planbook.export.batch import pdf_downloads_wanted
 from planbook.export.errors import ExportError
@@ -48,7 +54,10 @@ from planbook.html_policy import namespaced_id, plain_text
 from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
 from planbook.site import client_site
-from planbook.site.build import COMPILED_TEMPLATES, PLAN_PAGE_SOURCE, SiteBuild
+from planbook.site.build import PLAN_PAGE_SOURCE, SiteBuild
+from planbook.site.compiled_templates import COMPILED_TEMPLATES
+from planbook.site.page_cache import KIND as PAGES
+from planbook.site.page_cache import PlanPageCache
 
 log = logging.getLogger("mkdocs.hooks.planbook_site")  # under `mkdocs`, so --strict counts its warnings
 
@@ -64,6 +73,7 @@ def on_startup(*, command: str, dirty: bool) -> None:
     SiteBuild.preview = command == "serve"
     global _BUILD_OVER_OLD_SITE
     _BUILD_OVER_OLD_SITE = command != "serve" and dirty
+    _DIRTY[0] = dirty
 
 
 #: `mkdocs build --dirty` or `gh-deploy --dirty`: the pages of an earlier build stay in the site folder
@@ -104,6 +114,10 @@ def _audience() -> Audience:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.markdown_extensions.append(TaskLabelsExtension())  # type: ignore[arg-type]
+    for logger in (logging.getLogger(), logging.getLogger("mkdocs")):  # mkdocs' does not propagate
+        for handler in [h for h in logger.handlers if isinstance(h, _LogCounter) or type(h).__name__ == "_LogCounter"]:
+            logger.removeHandler(handler)  # the one a former rebuild's hooks module added
+        logger.addHandler(_LOGGED)
     audience = _audience()
     config.extra["planbook_audience"] = "internal" if audience.internal else "client"
     if not audience.internal and _BUILD_OVER_OLD_SITE:
@@ -119,6 +133,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                 config.nav, lambda uri: client_site.page_for_clients(os.path.join(config.docs_dir, uri))
             )
     return config
+
+
+class _LogCounter(logging.Handler):
+    """Counts what is logged, so that a page whose making logged anything (a link MkDocs warned of) is
+    never taken from the build cache, which would make the page without saying it again."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_LOGGED = _LogCounter()
 
 
 def on_env(env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -172,6 +201,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         files.append(file)
     _refuse_downloads_over_files(files, downloads, pdf=pdf)
+    site.page_cache = _page_cache(site.root, config)
     site.start_exports({uri: Path(config.site_dir, download) for uri, download in downloads.items()}, pdf=pdf)
     return files
 
@@ -209,6 +239,26 @@ def _always_modified() -> bool:
     return True
 
 
+def _page_cache(root: Path, config: MkDocsConfig) -> PlanPageCache | None:
+    """The build cache of plan pages, keyed also by what shapes a page here: the site's config file,
+    these hooks, and the generator that runs them."""
+    try:
+        site_config = Path(config.config_file_path).read_bytes()
+        hooks = Path(__file__).read_bytes()
+    except OSError:
+        return None
+    generator = f"{Page.__module__} {_version('mkdocs')} {_version('properdocs')}"
+    cache = BuildCache.for_project(root, PAGES, site_config, hooks, generator)
+    return PlanPageCache(cache) if cache is not None else None
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "-"
+
+
 def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
     site = _build(config)
     if not site.is_plan_page(page.file.src_uri):
@@ -217,12 +267,77 @@ def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
     return PLAN_PAGE_SOURCE
 
 
+@event_priority(-300)  # after every other plugin: the Markdown as MkDocs will convert it
+def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """A plan page made from this very Markdown by an earlier build is not converted again: MkDocs gets
+    no Markdown, and `on_page_content` gives the page what the cache kept."""
+    site = _build(config)
+    kept = site.cached_page(page.file.src_uri, page.file.dest_uri, markdown)
+    if kept is not None:
+        _KEPT[page.file.src_uri] = kept
+        return ""
+    _LOGGED_BEFORE[page.file.src_uri] = _LOGGED.count
+    return markdown
+
+
+#: By page address, for one page at a time: what the cache kept, or how much was logged before MkDocs
+#: converted the page.
+_KEPT: dict[str, dict[str, object]] = {}
+_LOGGED_BEFORE: dict[str, int] = {}
+
+
 @event_priority(-100)  # last, so that nothing another plugin adds to a plan page escapes cleaning
 def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     site = _build(config)
-    if site.is_plan_page(page.file.src_uri):
-        _clean_toc(page.toc)
-    return site.finish_html(page.file.src_uri, html)
+    uri = page.file.src_uri
+    if not site.is_plan_page(uri):
+        return site.finish_html(uri, html)
+    kept = _KEPT.pop(uri, None)
+    if kept is not None:
+        return _kept_page(page, kept)
+    keep = _LOGGED_BEFORE.pop(uri, None) == _LOGGED.count and _depends_on_its_markdown_alone(page, html)
+    _clean_toc(page.toc)
+    html = site.finish_html(uri, html)
+    if keep:
+        site.keep_page(uri, _page_payload(page, html))
+    else:
+        site.forget_page(uri)
+    return html
+
+
+#: A link or source that is not absolute (`https:`, `mailto:`, `//host`) nor a place on the page (`#…`):
+#: MkDocs resolves it against the other pages, so the page depends on them.
+_RELATIVE_LINK = re.compile(r"""\b(?:href|src)\s*=\s*["']?(?![a-zA-Z][a-zA-Z0-9+.-]*:|//|#|["'])""")
+
+
+def _depends_on_its_markdown_alone(page: Page, html: str) -> bool:
+    anchors = page.links_to_anchors or {}
+    return not _RELATIVE_LINK.search(html) and all(target is page.file for target in anchors)
+
+
+def _page_payload(page: Page, html: str) -> dict[str, object]:
+    own = (page.links_to_anchors or {}).get(page.file, {})
+    return {
+        "content": html,
+        "toc": [_toc_token(item) for item in page.toc],
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "own_links": dict(own),
+    }
+
+
+def _toc_token(item: AnchorLink) -> dict[str, object]:
+    return {"level": item.level, "id": item.id, "name": item.title, "children": [_toc_token(c) for c in item.children]}
+
+
+def _kept_page(page: Page, kept: dict[str, object]) -> str:
+    """The page as the build that kept it made it: content, table of contents, anchors and the links to
+    its own anchors (which MkDocs checks once every page is made)."""
+    page.toc = get_toc(kept.get("toc") or [])  # type: ignore[arg-type]
+    page.present_anchor_ids = set(kept.get("anchors") or ())  # type: ignore[call-overload]
+    own = kept.get("own_links")
+    if own and page.links_to_anchors is not None:
+        page.links_to_anchors[page.file] = dict(own)  # type: ignore[call-overload]
+    return str(kept["content"])
 
 
 def _clean_toc(items: list[AnchorLink]) -> None:
@@ -236,10 +351,19 @@ def _clean_toc(items: list[AnchorLink]) -> None:
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    site = _build(config)
     try:
-        _build(config).wait_for_exports()
+        site.wait_for_exports(prune=not _DIRTY[0])
     except ExportError as e:  # Chromium would not start or print: say so, not with a traceback
         raise PluginError(f"PDF downloads: {e}") from None
+    cache = site.page_cache
+    if cache is not None:
+        log.info(f"plan pages from the build cache ({CACHE_DIR}/): {cache.hits} of {len(site.pages)}")
+        if not _DIRTY[0]:
+            cache.prune()  # a full build used every page it will need again
+
+
+_DIRTY = [False]  # `--dirty` (on_startup): a build of a few pages, whose cache use says nothing of the others
 
 
 def on_build_error(*, error: Exception) -> None:

@@ -55,9 +55,11 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
         os.close(fd)
 
 
-def write_atomic(path: Path | str, text: str | bytes, *, overwrite: bool = True) -> None:
+def write_atomic(path: Path | str, text: str | bytes, *, overwrite: bool = True, durable: bool = True) -> None:
     """Write `text` (UTF-8, newlines as given) or bytes to a temporary file beside `path`, flush it to
-    disk, then move it into place.
+    disk, then move it into place. `durable=False` skips the flushes to disk, for files that may be
+    lost in a crash but must never be seen half written (the build cache: a thousand fsyncs would
+    cost more than the cache saves).
 
     A new file gets the mode the umask gives (0644 under the usual 022); a file replaced keeps its
     mode. A target that exists and is not a regular file, a symbolic link included, raises
@@ -81,7 +83,8 @@ def write_atomic(path: Path | str, text: str | bytes, *, overwrite: bool = True)
             handle.flush()
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if overwrite:
             _existing_mode(path)  # again, just before: it may have become a link meanwhile
             os.replace(tmp, path)
@@ -90,7 +93,8 @@ def write_atomic(path: Path | str, text: str | bytes, *, overwrite: bool = True)
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)
-    _fsync_directory(path.parent)
+    if durable:
+        _fsync_directory(path.parent)
 
 
 def _existing_mode(path: Path) -> int | None:

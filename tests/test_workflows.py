@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from planbook.build_cache import CACHE_DIR
+
 from conftest import PROJECTS, ROOT, GitRepo
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -285,3 +287,12 @@ def test_every_covered_elsewhere_command_is_still_in_the_workflow():
 
 def test_shutil_finds_the_tools_the_validators_need():
     assert shutil.which("check-jsonschema", path=str(BIN)) and shutil.which("zizmor", path=str(BIN))
+
+
+def test_the_deploy_restores_the_build_cache_where_the_build_keeps_it():
+    """A deploy starts from a fresh checkout: without the last deploy's cache, every page is made again."""
+    build = workflow(DEPLOY)["jobs"]["build"]["steps"]
+    caches = [step for step in build if step.get("uses", "").startswith("actions/cache@")]
+    assert [step["with"]["path"] for step in caches] == [Path(CACHE_DIR).as_posix()]
+    names = [step.get("name", "") for step in build]
+    assert names.index(caches[0]["name"]) < next(i for i, name in enumerate(names) if "Build the site" in name)

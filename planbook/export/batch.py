@@ -9,16 +9,25 @@ rebuild after one edit, run in this process: starting workers would cost more th
 PDFs (`start_pdf_exports`) are printed by one Chromium, in one worker process, always: printing takes
 about half a second a plan, which only a deploy should pay (`PDF_DOWNLOADS_ENV`), and a process of its
 own keeps Playwright's event loop out of the build's.
+
+Given a `BuildCache`, an export whose inputs an earlier build exported already is copied from it, and
+only the others are made; each made export is kept once it is written. The key is everything an
+export is made from: the plan file's name and bytes, the cover's git facts and tracking, and the day
+(an uncommitted plan's cover shows it), with the cache's fingerprint (planbook's code, the libraries,
+`PLANBOOK_*` settings).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from planbook.build_cache import BuildCache
 from planbook.export.to_html import export_html
 from planbook.export.to_pdf import PdfPrinter, export_pdf
 from planbook.files import write_atomic
@@ -52,11 +61,20 @@ class PlanExport:
 
 
 class PendingExports:
-    """Exports under way; `wait()` returns once every file is written, raising the first failure."""
+    """Exports under way; `wait()` returns once every file is written, raising the first failure, and
+    keeps what was made in the cache."""
 
-    def __init__(self, pool: ProcessPoolExecutor | None, futures: list[Future[None]]) -> None:
+    def __init__(
+        self,
+        pool: ProcessPoolExecutor | None,
+        futures: list[Future[None]],
+        cache: BuildCache | None = None,
+        to_keep: dict[str, Path] | None = None,
+    ) -> None:
         self._pool = pool
         self._futures = futures
+        self.cache = cache
+        self._to_keep = to_keep or {}  # key → the file written for it
 
     def wait(self) -> None:
         try:
@@ -66,17 +84,25 @@ class PendingExports:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
+        if self.cache is not None:
+            for key, target in self._to_keep.items():
+                try:
+                    self.cache.put(key, {"html": target.read_text(encoding="utf-8")})
+                except (OSError, UnicodeDecodeError):
+                    pass  # not kept: the next build makes it again
 
 
-def start_html_exports(exports: Sequence[PlanExport], *, workers: int | None = None) -> PendingExports:
-    """Begin writing every export; few run here and now, many in `workers` processes (default: one
-    fewer than the cores, so the build keeps one)."""
-    exports = list(exports)
+def start_html_exports(
+    exports: Sequence[PlanExport], *, workers: int | None = None, cache: BuildCache | None = None
+) -> PendingExports:
+    """Begin writing every export: those the `cache` holds copied from it, few others here and now,
+    many in `workers` processes (default: one fewer than the cores, so the build keeps one)."""
+    exports, to_keep = _from_cache(exports, cache) if cache is not None else (list(exports), {})
     if workers is None:
         workers = max(1, _cores() - 1)
     if len(exports) < PARALLEL_THRESHOLD:
         write_html_exports(exports)
-        return PendingExports(None, [])
+        return PendingExports(None, [], cache, to_keep)
     import multiprocessing
 
     # forkserver: the build may run threads (`mkdocs serve`), which fork does not copy safely.
@@ -85,7 +111,42 @@ def start_html_exports(exports: Sequence[PlanExport], *, workers: int | None = N
     )
     size = max(1, len(exports) // (workers * 4))
     futures = [pool.submit(write_html_exports, exports[i : i + size]) for i in range(0, len(exports), size)]
-    return PendingExports(pool, futures)
+    return PendingExports(pool, futures, cache, to_keep)
+
+
+def _from_cache(exports: Sequence[PlanExport], cache: BuildCache) -> tuple[list[PlanExport], dict[str, Path]]:
+    """Write the exports the cache holds; return the others, and the key each is to be kept under."""
+    left: list[PlanExport] = []
+    to_keep: dict[str, Path] = {}
+    today = dt.date.today().isoformat()
+    for export in exports:
+        try:
+            source = export.source.read_bytes()
+        except OSError:
+            left.append(export)  # the export says what is wrong with it
+            continue
+        facts = json.dumps(
+            [dataclasses.asdict(export.context.git) if export.context.git else None, export.context.tracking],
+            default=_plain,
+            sort_keys=True,
+        )
+        key = cache.key("html export", export.source.name, source, facts, today)
+        kept = cache.get(key)
+        html = kept.get("html") if kept is not None else None
+        if isinstance(html, str):
+            export.target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(export.target, html, durable=False)  # site files, as MkDocs writes its own
+        else:
+            left.append(export)
+            to_keep[key] = export.target
+    return left, to_keep
+
+
+def _plain(value: object) -> object:
+    """Dates, tuples of dataclasses and enums as JSON: the tracking a cover shows."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
 
 
 def start_pdf_exports(exports: Sequence[PlanExport]) -> PendingExports:

@@ -20,10 +20,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-
-import jinja2
+from typing import Any
 
 from planbook.audience import INTERNAL, Audience, require_plans
+from planbook.build_cache import BuildCache
 from planbook.check import CheckResult
 from planbook.dates import today
 from planbook.export.batch import PendingExports, PlanExport, start_html_exports, start_pdf_exports
@@ -36,6 +36,7 @@ from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
 from planbook.schema import is_plan_id
 from planbook.site import changes_page, drafts, people_view, portfolio_view
+from planbook.site.page_cache import PlanPageCache
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
@@ -75,6 +76,9 @@ class SiteBuild:
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
         self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
         self._exports: list[PendingExports] = []
+        #: Plan pages an earlier build made (`use_page_cache`); None: every page is made here.
+        self.page_cache: PlanPageCache | None = None
+        self._page_keys: dict[str, str] = {}  # by page address: the key its page is kept under
 
     @classmethod
     def begin(cls, root: Path, audience: Audience = INTERNAL) -> SiteBuild:
@@ -173,6 +177,30 @@ class SiteBuild:
         held = self._held.pop(uri, None)
         return held.restore(html) if held is not None else html
 
+    # -- plan pages an earlier build made ---------------------------------------------------
+
+    def cached_page(self, uri: str, dest: str, markdown: str) -> dict[str, Any] | None:
+        """What an earlier build made of the plan page at `uri` from this very `markdown` (and the HTML
+        held for it), or None; the key is kept either way, for `keep_page`."""
+        if self.page_cache is None or not self.is_plan_page(uri):
+            return None
+        key = self.page_cache.key(uri, dest, markdown, self._held.get(uri), draft=not self.pages[uri].result.ok)
+        self._page_keys[uri] = key
+        found = self.page_cache.get(key)
+        if found is not None:
+            self._held.pop(uri, None)  # its HTML is in the page kept
+        return found
+
+    def keep_page(self, uri: str, payload: dict[str, Any]) -> None:
+        """Keep what this build made of the plan page at `uri`, under the key `cached_page` made."""
+        key = self._page_keys.pop(uri, None)
+        if self.page_cache is not None and key is not None:
+            self.page_cache.put(key, payload)
+
+    def forget_page(self, uri: str) -> None:
+        """The page at `uri` is not to be kept (it depends on more than its Markdown)."""
+        self._page_keys.pop(uri, None)
+
     # -- the home page -----------------------------------------------------------------------
 
     def portfolio_table(self, uri: str, url_for: Callable[[str], str]) -> str:
@@ -215,9 +243,10 @@ class SiteBuild:
                 if page.result.ok and _stale(target.with_suffix(suffix), page.source):
                     context = RenderContext(git=page.git, tracking=page.tracking)
                     exports[suffix].append(PlanExport(page.source, context, target.with_suffix(suffix)))
-        self._exports = [start_html_exports(exports[".html"]), start_pdf_exports(exports[".pdf"])]
+        html = start_html_exports(exports[".html"], cache=BuildCache.for_project(self.root, "exports"))
+        self._exports = [html, start_pdf_exports(exports[".pdf"])]
 
-    def wait_for_exports(self, *, quietly: bool = False) -> None:
+    def wait_for_exports(self, *, quietly: bool = False, prune: bool = False) -> None:
         """Wait for the exports; `quietly` when the build failed anyway, whose own error is the one to say."""
         pending, self._exports = self._exports, []
         failure: Exception | None = None
@@ -226,33 +255,15 @@ class SiteBuild:
                 exports.wait()
             except Exception as error:
                 failure = failure or error  # wait for the others all the same: no worker outlives the build
+            else:  # the cached exports this build did not use go
+                if prune and exports.cache is not None:
+                    exports.cache.prune()
         if failure is not None and not quietly:
             raise failure
 
 
 #: Findings that keep a file off the site even as a draft: it is not a plan file the site may read.
 _UNPUBLISHABLE = frozenset({"PB001", "PB002", "PB003", "PB012", "PB110", "PB111"})
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates, compiled once a process. `mkdocs serve` makes a new Jinja environment
-    for every rebuild, which would parse and compile each template again; Jinja keys an entry by the
-    template and a checksum of its source, so an edited template is compiled afresh."""
-
-    def __init__(self) -> None:
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-#: Shared by every build in this process (the hooks hand it to the theme's environment).
-COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def _publishable(portfolio: Portfolio) -> Portfolio:
@@ -273,13 +284,8 @@ def _for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
     name that client (a plan that did not load names nobody, so it is the team's alone)."""
     if audience.internal:
         return portfolio
-    return portfolio.only(
-        [
-            index
-            for index, result in enumerate(portfolio.results)
-            if result.plan is not None and audience.includes(result.plan.data.get("client"))
-        ],
-    )
+    results = portfolio.results
+    return portfolio.only([i for i, r in enumerate(results) if r.plan and audience.includes(r.plan.data.get("client"))])
 
 
 def _stale(target: Path, source: Path) -> bool:

@@ -39,3 +39,25 @@ def convert():
 )
 def test_every_checkbox_gets_its_items_text(convert, markdown_text: str, names: list[str]) -> None:
     assert convert(markdown_text) == names
+
+
+def test_a_checkbox_is_cleaned_to_the_same_bytes_in_every_process() -> None:
+    """nh3 adds the forced attributes in an order each process draws anew; the site must not churn."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+    code = (
+        "from planbook.html_policy import clean_plan_html;"
+        'print(clean_plan_html(\'<input type="checkbox" disabled checked aria-label="x"><input>\'))'
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+        for _ in range(6)
+    }
+    assert outputs == {
+        '<input checked="" aria-label="x" type="checkbox" disabled=""><input type="checkbox" disabled="">\n'
+    }
