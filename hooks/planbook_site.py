@@ -47,6 +47,7 @@ from watchdog.observers.polling import PollingObserver
 from planbook.audience import Audience, AudienceError, audience_from
 from planbook.build_cache import CACHE_DIR, BuildCache
 from planbook.dates import TodayError
+from planbook.escape import one_line
 from planbook.export.batch import pdf_downloads_wanted
 from planbook.export.errors import ExportError
 from planbook.export.to_pdf import chromium_executable
@@ -354,8 +355,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     site = _build(config)
     try:
         site.wait_for_exports(prune=not _DIRTY[0])
-    except ExportError as e:  # Chromium would not start or print: say so, not with a traceback
-        raise PluginError(f"PDF downloads: {e}") from None
+    except ExportError as e:  # `SiteBuild` names the downloads that failed, and why
+        raise PluginError(str(e)) from None
+    except Exception as e:  # a worker or Chromium died in a way nobody named: one line, not a traceback
+        raise PluginError(f"downloads: {type(e).__name__}: {one_line(e)}; build again") from None
     cache = site.page_cache
     if cache is not None:
         log.info(f"plan pages from the build cache ({CACHE_DIR}/): {cache.hits} of {len(site.pages)}")

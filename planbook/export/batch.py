@@ -28,6 +28,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from planbook.build_cache import BuildCache
+from planbook.escape import one_line
+from planbook.export.errors import ExportError
 from planbook.export.to_html import export_html
 from planbook.export.to_pdf import PdfPrinter, export_pdf
 from planbook.files import write_atomic
@@ -70,16 +72,27 @@ class PendingExports:
         futures: list[Future[None]],
         cache: BuildCache | None = None,
         to_keep: dict[str, Path] | None = None,
+        label: str = "HTML downloads",
     ) -> None:
+        self.label = label  # what the exports are, for an error
         self._pool = pool
         self._futures = futures
         self.cache = cache
         self._to_keep = to_keep or {}  # key → the file written for it
 
     def wait(self) -> None:
+        """ExportError naming these downloads (`label`) when one could not be written: a worker or
+        Chromium that died is one line of the build's error, not a traceback."""
         try:
             for future in self._futures:
-                future.result()
+                try:
+                    future.result()
+                except ExportError as error:
+                    raise ExportError(f"{self.label}: {error}") from error
+                except Exception as error:
+                    raise ExportError(
+                        f"{self.label}: {type(error).__name__}: {one_line(error)}; build again"
+                    ) from error
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
@@ -153,11 +166,11 @@ def start_pdf_exports(exports: Sequence[PlanExport]) -> PendingExports:
     """Begin printing every export (`target` a .pdf) in one worker process; nothing starts for none."""
     exports = list(exports)
     if not exports:
-        return PendingExports(None, [])
+        return PendingExports(None, [], label="PDF downloads")
     import multiprocessing
 
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
-    return PendingExports(pool, [pool.submit(write_pdf_exports, exports)])
+    return PendingExports(pool, [pool.submit(write_pdf_exports, exports)], label="PDF downloads")
 
 
 def write_pdf_exports(exports: Sequence[PlanExport]) -> None:
