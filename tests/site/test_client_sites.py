@@ -212,3 +212,18 @@ def test_a_client_sites_pdf_downloads_hold_nothing_else(project):
         if needle in text
     ]
     assert hits == []
+
+
+def test_a_client_site_built_after_the_internal_one_takes_nothing_from_its_build_cache(project):
+    """The build cache (.cache/planbook/) keeps the internal site's pages; a client's build in the same
+    checkout right after must make its own, with no internal value in them."""
+    internal = run_mkdocs(project.path, "build", site=project.path.parent / "cache-internal", env=TODAY)
+    assert internal.ok, internal.output
+    assert internal_values("NORTHWIND-001")["day_rate"] in html.unescape(internal.plan_page("NORTHWIND-001"))
+    client = SAMPLES["NORTHWIND-001"]["client"]
+    env = dict(TODAY, PLANBOOK_CLIENT=client)
+    build = run_mkdocs(project.path, "build", site=project.path.parent / "cache-client", env=env)
+    assert build.ok, build.output
+    texts = site_texts(build.site)
+    hits = [f"{n!r} in {p}" for n in forbidden_for("NORTHWIND-001") for p, text in texts.items() if n in text]
+    assert hits == []
