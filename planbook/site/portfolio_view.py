@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from planbook import schema
 from planbook.model import STATUS_LABELS, TYPE_LABELS, ScheduledPhase, phase_schedule
+from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, PortfolioRow
 from planbook.site.portfolio_tracking import RAG_WORDS, tracking_cells
 
@@ -69,9 +70,9 @@ def render(name: str, **context: Any) -> str:
 
 
 def portfolio_table_html(folio: Portfolio, url_for: Callable[[str], str]) -> str:
-    """Every plan: sortable, filterable by status, type and client."""
+    """Every plan: sortable, filterable by status, type and client; with none, how to add the first."""
     view = table_view(folio.rows, url_for)
-    return render("portfolio_table.html", row_html=row_html(folio, view["rows"]), **view)
+    return render("portfolio_table.html", row_html=row_html(folio, view["rows"]), projects_dir=PROJECTS_DIR, **view)
 
 
 def portfolio_charts_html(folio: Portfolio, limit: int = TIMELINE_LIMIT) -> str:
