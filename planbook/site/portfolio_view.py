@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -55,11 +56,24 @@ def _templates() -> SandboxedEnvironment:
     return env
 
 
+#: Bidi embeddings, overrides and isolates: LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def breakable(value: object) -> Markup:
     """`value` escaped, with a line-break opportunity after each `_`: a draft's placeholders
     ([LEAD_ENGINEER]) are single words too wide for a portfolio column, which widened the table past a
     1,280 px window."""
     return escape(str(value)).replace("_", Markup("_<wbr>"))
+
+
+def isolated(value: object) -> Markup:
+    """Plan text escaped as a directional island: between FSI and PDI, with its own embeddings,
+    overrides and isolates dropped. Where it runs on into text of ours on one line, as in a filter's
+    option ("<client> (<count>)"), an override it left open turned the count around; a stray PDI of its
+    own would end the island early; and right-to-left text, a client named in Arabic, would reorder
+    the count."""
+    return Markup("\u2068") + escape(_BIDI_CONTROLS.sub("", str(value))) + Markup("\u2069")
 
 
 def render(name: str, **context: Any) -> str:
@@ -137,12 +151,14 @@ def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[
             counts[value] = counts.get(value, 0) + 1
         return [{"value": v, "label": label(v), "count": counts[v]} for v in counts]
 
+    # An option's label is our word for a value, or the plan's own text, isolated.
     statuses = sorted(
-        choices([r.status for r in rows], lambda s: STATUS_LABELS.get(s, s)), key=lambda c: status_order(c["value"])
+        choices([r.status for r in rows], lambda s: STATUS_LABELS.get(s) or isolated(s)),
+        key=lambda c: status_order(c["value"]),
     )
-    types = choices([t for r in rows for t in r.types], lambda t: TYPE_LABELS.get(t, t))
+    types = choices([t for r in rows for t in r.types], lambda t: TYPE_LABELS.get(t) or isolated(t))
     types.sort(key=lambda c: schema.INTEGRATION_TYPES.index(c["value"]))
-    clients = sorted(choices([r.client for r in rows], str), key=lambda c: str(c["label"]).casefold())
+    clients = sorted(choices([r.client for r in rows], isolated), key=lambda c: str(c["value"]).casefold())
     return {
         "rows": [
             {
