@@ -56,15 +56,21 @@ def _templates() -> SandboxedEnvironment:
     return env
 
 
+#: After these a long word of a plan may break in a portfolio column: an e-mail address as the lead
+#: (priya.raman@northwind.example), a domain as the client, a dotted system name, a draft's
+#: [LEAD_ENGINEER]. None of them is in an entity `escape` writes (&amp; &lt; &gt; &#34; &#39;).
+_BREAK_AFTER = re.compile(r"[_.@-]")
 #: Bidi embeddings, overrides and isolates: LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: An ID this long or shorter (CLIENT-NNN and the like) never breaks in the portfolio; a longer one
+#: breaks after its `-`, `.` or `_` (the schema allows 64 characters, more than a column or a phone).
+WHOLE_ID_LENGTH = 16
 
 
 def breakable(value: object) -> Markup:
-    """`value` escaped, with a line-break opportunity after each `_`: a draft's placeholders
-    ([LEAD_ENGINEER]) are single words too wide for a portfolio column, which widened the table past a
-    1,280 px window."""
-    return escape(str(value)).replace("_", Markup("_<wbr>"))
+    """`value` escaped, then with a line-break opportunity (`<wbr>`) after each `_`, `.`, `@` and `-`:
+    one word wider than its column widened the whole table past a 1,280 px window."""
+    return Markup(_BREAK_AFTER.sub(lambda found: found.group() + "<wbr>", str(escape(str(value)))))
 
 
 def isolated(value: object) -> Markup:
@@ -164,6 +170,7 @@ def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[
             {
                 "row": row,
                 "url": url_for(Path(row.path).stem),  # the page is named after the file, whatever a draft's `id` says
+                "whole_id": len(row.id) <= WHOLE_ID_LENGTH,
                 "status_label": STATUS_LABELS.get(row.status, row.status),
                 "status_class": row.status if row.status in schema.STATUSES else "invalid",
                 "status_order": status_order(row.status),
