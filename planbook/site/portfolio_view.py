@@ -27,6 +27,7 @@ from planbook.portfolio import Portfolio, PortfolioRow
 from planbook.site.portfolio_tracking import RAG_WORDS, tracking_cells
 
 TIMELINE_LIMIT = 60  # rows in the timeline chart; the table lists every plan
+TIMELINE_LABEL_LENGTH = 15  # characters of an ID that the timeline's left margin (122 px of 12 px type) holds
 
 # -- what a rebuild keeps ----------------------------------------------------------------------
 # `mkdocs serve` rebuilds the home page on every edit, and the engine's modules outlive a rebuild
@@ -281,6 +282,7 @@ def timeline_view(
         drawn.append(
             {
                 "row": bar.row,
+                "label": timeline_label(bar.row.id),
                 "y": top + index * row_height,
                 "start": bar.start.isoformat(),
                 "end": bar.end.isoformat(),
@@ -309,6 +311,13 @@ def timeline_view(
         if today is None or today < first
         else {"x": x(today), "label": f"Today, {today:%b} {today.day}", "date": today.isoformat()},
     }
+
+
+def timeline_label(plan_id: str) -> str:
+    """A plan's ID as the timeline labels its bar: whole up to `TIMELINE_LABEL_LENGTH` characters, then
+    cut with an ellipsis. The labels stand in the chart's left margin; a longer ID (the schema allows
+    64 characters) ran off the chart's left edge, cut at its start."""
+    return plan_id if len(plan_id) <= TIMELINE_LABEL_LENGTH else plan_id[: TIMELINE_LABEL_LENGTH - 1] + "…"
 
 
 def _next_month(day: dt.date) -> dt.date:
