@@ -8,12 +8,12 @@ nothing and never sees them.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -21,7 +21,9 @@ from markupsafe import Markup, escape
 
 from planbook import schema
 from planbook.model import STATUS_LABELS, TYPE_LABELS, ScheduledPhase, phase_schedule
+from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, PortfolioRow
+from planbook.site.portfolio_timeline import timeline_view
 from planbook.site.portfolio_tracking import RAG_WORDS, tracking_cells
 
 TIMELINE_LIMIT = 60  # rows in the timeline chart; the table lists every plan
@@ -54,11 +56,30 @@ def _templates() -> SandboxedEnvironment:
     return env
 
 
+#: After these a long word of a plan may break in a portfolio column: an e-mail address as the lead
+#: (priya.raman@northwind.example), a domain as the client, a dotted system name, a draft's
+#: [LEAD_ENGINEER]. None of them is in an entity `escape` writes (&amp; &lt; &gt; &#34; &#39;).
+_BREAK_AFTER = re.compile(r"[_.@-]")
+#: Bidi embeddings, overrides and isolates: LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: An ID this long or shorter (CLIENT-NNN and the like) never breaks in the portfolio; a longer one
+#: breaks after its `-`, `.` or `_` (the schema allows 64 characters, more than a column or a phone).
+WHOLE_ID_LENGTH = 16
+
+
 def breakable(value: object) -> Markup:
-    """`value` escaped, with a line-break opportunity after each `_`: a draft's placeholders
-    ([LEAD_ENGINEER]) are single words too wide for a portfolio column, which widened the table past a
-    1,280 px window."""
-    return escape(str(value)).replace("_", Markup("_<wbr>"))
+    """`value` escaped, then with a line-break opportunity (`<wbr>`) after each `_`, `.`, `@` and `-`:
+    one word wider than its column widened the whole table past a 1,280 px window."""
+    return Markup(_BREAK_AFTER.sub(lambda found: found.group() + "<wbr>", str(escape(str(value)))))
+
+
+def isolated(value: object) -> Markup:
+    """Plan text escaped as a directional island: between FSI and PDI, with its own embeddings,
+    overrides and isolates dropped. Where it runs on into text of ours on one line, as in a filter's
+    option ("<client> (<count>)"), an override it left open turned the count around; a stray PDI of its
+    own would end the island early; and right-to-left text, a client named in Arabic, would reorder
+    the count."""
+    return Markup("\u2068") + escape(_BIDI_CONTROLS.sub("", str(value))) + Markup("\u2069")
 
 
 def render(name: str, **context: Any) -> str:
@@ -69,9 +90,9 @@ def render(name: str, **context: Any) -> str:
 
 
 def portfolio_table_html(folio: Portfolio, url_for: Callable[[str], str]) -> str:
-    """Every plan: sortable, filterable by status, type and client."""
+    """Every plan: sortable, filterable by status, type and client; with none, how to add the first."""
     view = table_view(folio.rows, url_for)
-    return render("portfolio_table.html", row_html=row_html(folio, view["rows"]), **view)
+    return render("portfolio_table.html", row_html=row_html(folio, view["rows"]), projects_dir=PROJECTS_DIR, **view)
 
 
 def portfolio_charts_html(folio: Portfolio, limit: int = TIMELINE_LIMIT) -> str:
@@ -136,17 +157,20 @@ def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[
             counts[value] = counts.get(value, 0) + 1
         return [{"value": v, "label": label(v), "count": counts[v]} for v in counts]
 
+    # An option's label is our word for a value, or the plan's own text, isolated.
     statuses = sorted(
-        choices([r.status for r in rows], lambda s: STATUS_LABELS.get(s, s)), key=lambda c: status_order(c["value"])
+        choices([r.status for r in rows], lambda s: STATUS_LABELS.get(s) or isolated(s)),
+        key=lambda c: status_order(c["value"]),
     )
-    types = choices([t for r in rows for t in r.types], lambda t: TYPE_LABELS.get(t, t))
+    types = choices([t for r in rows for t in r.types], lambda t: TYPE_LABELS.get(t) or isolated(t))
     types.sort(key=lambda c: schema.INTEGRATION_TYPES.index(c["value"]))
-    clients = sorted(choices([r.client for r in rows], str), key=lambda c: str(c["label"]).casefold())
+    clients = sorted(choices([r.client for r in rows], isolated), key=lambda c: str(c["value"]).casefold())
     return {
         "rows": [
             {
                 "row": row,
                 "url": url_for(Path(row.path).stem),  # the page is named after the file, whatever a draft's `id` says
+                "whole_id": len(row.id) <= WHOLE_ID_LENGTH,
                 "status_label": STATUS_LABELS.get(row.status, row.status),
                 "status_class": row.status if row.status in schema.STATUSES else "invalid",
                 "status_order": status_order(row.status),
@@ -182,110 +206,3 @@ def status_view(rows: list[PortfolioRow]) -> dict[str, Any]:
         counts[row.status] = counts.get(row.status, 0) + 1
     bars = [{"status": s, "label": STATUS_LABELS.get(s, s), "count": n} for s, n in counts.items() if n]
     return {"bars": bars, "total": len(rows), "most": max((n for n in counts.values() if n), default=1)}
-
-
-class TimelineBar(NamedTuple):
-    row: PortfolioRow
-    start: dt.date
-    end: dt.date
-    phases: list[tuple[str, dt.date, dt.date]]  # title, start, end
-
-
-def timeline_view(
-    rows: list[PortfolioRow],
-    limit: int,
-    *,
-    schedule_of: Callable[[PortfolioRow], list[ScheduledPhase]] | None = None,
-    today: dt.date | None = None,
-) -> dict[str, Any]:
-    """Bars for the plans with a start date: the `limit` that start last, in start order. Each bar
-    is split into the plan's phases; the axis is marked at the start of each month, and `today` with a
-    line once the first bar has begun (the axis reaches it when every bar has ended)."""
-    bars = []
-    for row in rows:
-        plan = row.result.plan
-        if plan is None or not row.start_date:
-            schedule = []
-        else:
-            schedule = schedule_of(row) if schedule_of is not None else phase_schedule(plan.data)
-        if not schedule or schedule[0].start is None:
-            continue
-        phases = [(p.title, p.start, p.end) for p in schedule if p.start is not None and p.end is not None]
-        bars.append(TimelineBar(row, phases[0][1], phases[-1][2], phases))
-    dated = len(bars)
-    bars.sort(key=lambda b: (b.start, b.row.id))
-    bars = bars[-limit:] if limit > 0 else []
-    left, width, row_height, top = 130, 640, 22, 32  # top: the month labels, then today's
-    if not bars:
-        return {
-            "bars": [],
-            "dated": dated,
-            "ticks": [],
-            "height": 0,
-            "left": left,
-            "right": left + width,
-            "row_height": row_height,
-            "today": None,
-        }
-
-    first = min(b.start for b in bars).replace(day=1)
-    last = max(b.end for b in bars)
-    if today is not None and today >= first:
-        last = max(last, today + dt.timedelta(days=1))
-    end = _next_month(last) if last != last.replace(day=1) else last
-    span = max((end - first).days, 1)
-
-    def x(day: dt.date) -> float:
-        return round(left + width * (day - first).days / span, 1)
-
-    months, tick = [], first
-    while tick <= end:
-        months.append(tick)
-        tick = _next_month(tick)
-    step = max(1, (len(months) + 11) // 12)  # at most about 12 labels
-    if step > 12:  # years apart: a label a whole number of years, named by its year alone
-        step = -(-step // 12) * 12
-    ticks, year = [], None
-    for i, m in enumerate(months):
-        # A label names its year whenever the year changed since the label before: labels a year or
-        # more apart read "Jan 1900, May, Sep" otherwise, with no year after the first.
-        label = f"{m:%Y}" if step >= 12 else f"{m:%b %Y}" if m.year != year else f"{m:%b}"
-        ticks.append({"x": x(m), "label": label, "labelled": i % step == 0})
-        year = m.year if i % step == 0 else year
-    drawn = []
-    for index, bar in enumerate(bars):
-        drawn.append(
-            {
-                "row": bar.row,
-                "y": top + index * row_height,
-                "start": bar.start.isoformat(),
-                "end": bar.end.isoformat(),
-                "segments": [
-                    {
-                        "title": title,
-                        "x": x(s),
-                        "width": max(round(x(e) - x(s), 1), 1.0),
-                        "n": n,
-                        "start": s.isoformat(),
-                        "end": e.isoformat(),
-                    }
-                    for n, (title, s, e) in enumerate(bar.phases, start=1)
-                ],
-            }
-        )
-    return {
-        "bars": drawn,
-        "dated": dated,
-        "ticks": ticks,
-        "height": top + len(bars) * row_height + 8,
-        "left": left,
-        "right": left + width,
-        "row_height": row_height,
-        "today": None
-        if today is None or today < first
-        else {"x": x(today), "label": f"Today, {today:%b} {today.day}", "date": today.isoformat()},
-    }
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
