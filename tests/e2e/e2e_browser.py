@@ -174,3 +174,15 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def serious_axe_findings(page) -> list[tuple[str, str, list[object]]]:
+    """What axe-core finds serious or critical on the page: (rule, impact, the first three targets)."""
+    from axe_playwright_python.sync_playwright import Axe  # Playwright's own, loaded with the browser tests only
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e_browser import browser, new_page, samples_site, screenshot  # noqa: F401 - fixtures
+from e2e_browser import browser, new_page, samples_site, screenshot, serious_axe_findings  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -14,8 +14,6 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_people_page_reads_at_390_px_with_no_serious_axe_finding(new_page, samples_site, scheme: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, log = new_page(color_scheme=scheme)
     page.set_viewport_size(PHONE)
     page.goto(samples_site.url + "people/")
@@ -28,12 +26,7 @@ def test_the_people_page_reads_at_390_px_with_no_serious_axe_finding(new_page, s
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], index
     sizes = page.eval_on_selector_all(".pb-person *", "els => els.map(el => parseFloat(getComputedStyle(el).fontSize))")
     assert min(sizes) >= 11
-    violations = Axe().run(page).response["violations"]
-    serious = [
-        (v["id"], [node["target"] for node in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_axe_findings(page)
     assert serious == []
     screenshot(page, f"people-390px-{scheme}")
     assert log.errors == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from e2e_browser import browser, new_page, samples_site, screenshot  # noqa: F401 - fixtures
+from e2e_browser import browser, new_page, samples_site, screenshot, serious_axe_findings  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -121,20 +121,13 @@ def test_instant_navigation_keeps_the_table_working(new_page, samples_site) -> N
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["", PLAN])
 def test_axe_finds_no_serious_violation(new_page, samples_site, scheme: str, path: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, log = new_page(color_scheme=scheme)
     page.goto(samples_site.url + path)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == (
         "slate" if scheme == "dark" else "default"
     )
-    violations = Axe().run(page).response["violations"]
-    serious = [
-        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_axe_findings(page)
     assert serious == []
     screenshot(page, f"{'plan' if path else 'home'}-{scheme}")
     assert log.errors == []

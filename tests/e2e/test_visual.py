@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e_browser import browser, new_page, screenshot, tracked_site  # noqa: F401 - fixtures
+from e2e_browser import browser, new_page, screenshot, serious_axe_findings, tracked_site  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -81,8 +81,6 @@ def open_view(new_page, site, view: str, width: int, scheme: str):
 def test_the_page_fits_its_charts_read_and_axe_finds_nothing_serious(
     new_page, tracked_site, view: str, width: int, scheme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page, log = open_view(new_page, tracked_site, view, width, scheme)
     screenshot(page, f"visual-{view}-{width}-{scheme}")
 
@@ -95,12 +93,7 @@ def test_the_page_fits_its_charts_read_and_axe_finds_nothing_serious(
     assert smallest[1] >= MIN_CHART_TEXT_PX, f"chart text {smallest[0]!r} is {smallest[1]:.1f} px high"
     assert min(height for _, _, height in texts) >= MIN_CHART_TEXT_PX
 
-    violations = Axe().run(page).response["violations"]
-    serious = [
-        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_axe_findings(page)
     assert serious == []
     assert log.errors == []
 
