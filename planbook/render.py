@@ -14,14 +14,12 @@ Render runs no git: what git knows of the plan comes in its `RenderContext`.
 from __future__ import annotations
 
 import dataclasses
-import functools
-from importlib import resources
 from typing import Any, Literal
 
 from jinja2 import StrictUndefined, Template, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
-from planbook import escape, internal
+from planbook import escape, internal, plan_template
 from planbook.escape import Markdown
 from planbook.loader import Plan
 from planbook.model import GitFacts, completeness_of, date_label, version_label
@@ -86,8 +84,16 @@ def _notes(notes: str, *, include: bool, site: bool, box: str) -> Markdown:
     return internal.notes_markdown(notes, include=include, site=site, box=box)  # `internal` is a parameter above
 
 
-@functools.cache
 def _template() -> Template:
+    """The active template's Markdown, compiled once per template."""
+    cache = plan_template.active().cache
+    if "render" not in cache:
+        cache["render"] = _compile(plan_template.active().markdown)
+    compiled: Template = cache["render"]
+    return compiled
+
+
+def _compile(source: str) -> Template:
     env = SandboxedEnvironment(
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -108,7 +114,6 @@ def _template() -> Template:
         trusted=_trusted,
         held=_held,
     )
-    source = resources.files("planbook").joinpath("templates/plan.md.j2").read_text(encoding="utf-8")
     return env.from_string(source)
 
 

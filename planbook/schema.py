@@ -1,4 +1,4 @@
-"""The plan schema (`plan.schema.json`): the one source of truth for fields, and for the facts that follow
+"""The plan schema (the active template's `plan.schema.json`): the one source of truth for fields, and for the facts that follow
 from them.
 
 Validation, the scaffold written by `planbook new`, the completeness measure, the gates, the diff's
@@ -26,24 +26,37 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator
-from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
+from planbook import plan_template
 from planbook.dates import is_plan_date
+from planbook.frontmatter.limits import FieldPath
 
 ITEM = "*"  # stands for "every item" in a field path of the schema
-FieldPath = tuple[str | int, ...]
+_T = TypeVar("_T")
 
 
-@functools.cache
+def _once(make: Callable[[], _T]) -> Callable[[], _T]:
+    """`make()` worked out once per template: kept on the active template, so that a process that
+    activates another (a test, `mkdocs serve` after an edit) never reads the last one's."""
+
+    @functools.wraps(make)
+    def cached() -> _T:
+        cache = plan_template.active().cache
+        if make.__qualname__ not in cache:
+            cache[make.__qualname__] = make()
+        value: _T = cache[make.__qualname__]
+        return value
+
+    return cached
+
+
 def plan_schema() -> dict[str, Any]:
     """The schema as written, `$ref`s and all: what the validators compile."""
-    text = resources.files("planbook").joinpath("plan.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return plan_template.active().fields
 
 
-@functools.cache
+@_once
 def expanded_schema() -> dict[str, Any]:
     """The schema with every `$ref` replaced by what it names (its own keys winning): what walkers read."""
     definitions: dict[str, Any] = plan_schema().get("definitions", {})
@@ -64,30 +77,57 @@ def expanded_schema() -> dict[str, Any]:
 
 
 def _status_spec() -> dict[str, Any]:
-    spec: dict[str, Any] = expanded_schema()["properties"]["status"]
+    spec: dict[str, Any] = expanded_schema()["properties"][plan_template.roles().status]
     return spec
 
 
-#: Every status, in the schema's order: the lifecycle first, then the statuses outside it.
-STATUSES: tuple[str, ...] = tuple(_status_spec()["enum"])
-#: The statuses that follow one another; on-hold and cancelled sit outside the line.
-LIFECYCLE: tuple[str, ...] = tuple(s for s in STATUSES if s not in _status_spec().get("x-outside-lifecycle", ()))
-INTEGRATION_TYPES: tuple[str, ...] = tuple(expanded_schema()["properties"]["types"]["items"]["enum"])
-PHASES: tuple[str, ...] = tuple(expanded_schema()["properties"]["phases"]["properties"])
-#: Status → the checklists (field paths) that must be done before a plan may stand at it.
-GATES: dict[str, tuple[tuple[str, ...], ...]] = {
-    status: tuple(tuple(path.split(".")) for path in paths)
-    for status, paths in _status_spec().get("x-gates", {}).items()
-}
-DURATION_PATTERN: str = plan_schema()["definitions"]["duration"]["pattern"]
-ID_PATTERN: str = plan_schema()["properties"]["id"]["pattern"]
+@_once
+def _facts() -> dict[str, Any]:
+    """The facts every module reads as `schema.STATUSES` and the like, worked out from the template."""
+    roles = plan_template.roles()
+    properties = expanded_schema()["properties"]
+    statuses = tuple(_status_spec()["enum"])
+    return {
+        # Every status, in the schema's order: the lifecycle first, then the statuses outside it.
+        "STATUSES": statuses,
+        # The statuses that follow one another; on-hold and cancelled sit outside the line.
+        "LIFECYCLE": tuple(s for s in statuses if s not in _status_spec().get("x-outside-lifecycle", ())),
+        "INTEGRATION_TYPES": tuple(properties[roles.types]["items"]["enum"]),
+        "PHASES": tuple(properties[roles.phases]["properties"]),
+        # Status → the checklists (field paths) that must be done before a plan may stand at it.
+        "GATES": {
+            status: tuple(tuple(path.split(".")) for path in paths)
+            for status, paths in _status_spec().get("x-gates", {}).items()
+        },
+        "DURATION_PATTERN": next(iter(properties[roles.phases]["properties"].values()))["properties"][
+            roles.phase_duration
+        ]["pattern"],
+        "ID_PATTERN": plan_schema()["properties"][roles.id]["pattern"],
+    }
+
+
+STATUSES: tuple[str, ...]
+LIFECYCLE: tuple[str, ...]
+INTEGRATION_TYPES: tuple[str, ...]
+PHASES: tuple[str, ...]
+GATES: dict[str, tuple[tuple[str, ...], ...]]
+DURATION_PATTERN: str
+ID_PATTERN: str
+
+
+def __getattr__(name: str) -> Any:
+    """`schema.STATUSES` and the rest, read from the active template each time they are asked for."""
+    facts = _facts()
+    if name in facts:
+        return facts[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: The formats the schema uses, each one function that both validators call: they cannot disagree.
 FORMATS: dict[str, Callable[[Any], bool]] = {"date": is_plan_date}
 
 
-@functools.cache
+@_once
 def fast_validator() -> Callable[[Any], Any]:
     """A compiled validator. Its verdict is the one definition of a valid plan; its errors carry no
     detail, so `schema_errors` asks the detailed validator why."""
@@ -98,7 +138,7 @@ def fast_validator() -> Callable[[Any], Any]:
     return validate
 
 
-@functools.cache
+@_once
 def detailed_validator() -> Any:
     """jsonschema's validator, with the same formats: it explains a verdict, it never makes one."""
     from jsonschema import Draft7Validator, FormatChecker
@@ -214,7 +254,7 @@ def iter_fields(
             yield from iter_fields(child["items"], (*child_path, ITEM), child_optional)
 
 
-@functools.cache
+@_once
 def field_by_path() -> dict[tuple[str, ...], Field]:
     return {field.path: field for field in iter_fields()}
 
@@ -234,20 +274,20 @@ def is_internal(path: FieldPath) -> bool:
     return False
 
 
-@functools.cache
+@_once
 def placeholder_fields() -> dict[str, Field]:
     """Template placeholder → the field that fills it. Numbered placeholders appear once, as `RISK_n`."""
     return {field.placeholder: field for field in iter_fields() if field.placeholder}
 
 
 def task_specs(container: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """The task booleans under `container`, e.g. `("phases", "discovery", "tasks")`, in template order."""
+    """The task booleans under `container`, a phase's task list, in template order."""
     specs: dict[str, dict[str, Any]] = field_by_path()[container].spec["properties"]
     return specs
 
 
 def phase_title(phase: str) -> str:
-    title: str = field_by_path()[("phases", phase)].spec["title"]
+    title: str = field_by_path()[(plan_template.roles().phases, phase)].spec["title"]
     return title
 
 
@@ -261,4 +301,4 @@ def dotted(path: FieldPath) -> str:
 
 def is_plan_id(text: str) -> bool:
     """Whether `text` is a project ID (`ACME-042`), whole: the schema's `id` pattern, read to the end."""
-    return re.fullmatch(ID_PATTERN.removeprefix("^").removesuffix("$"), text) is not None
+    return re.fullmatch(_facts()["ID_PATTERN"].removeprefix("^").removesuffix("$"), text) is not None

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from planbook.escape import one_line
-from planbook.frontmatter.limits import MAX_DEPTH, MAX_VALUES, Position, Refused
+from planbook.frontmatter.limits import MAX_DEPTH, MAX_VALUES, FieldPath, Position, Refused
 from planbook.frontmatter.tags import (
     BOOL,
     CONSTRUCTOR,
@@ -31,7 +31,6 @@ from planbook.frontmatter.tags import (
     Loader,
     tag_name,
 )
-from planbook.schema import FieldPath
 
 UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 

@@ -9,6 +9,8 @@ MAX_VALUES = 20_000
 STRUCTURE_SCAN_THRESHOLD = 800
 
 Position = tuple[int, int]
+#: Where a value sits in a plan's data: keys and list indexes, `("risks", 0, "impact")`.
+FieldPath = tuple[str | int, ...]
 
 
 class Refused(ValueError):
