@@ -251,7 +251,7 @@ def _dataclass_from(kind: type[Any], given: Any, at: tuple[str, ...], fail: typi
         value = given.get(member.name)
         if not isinstance(value, str) or not value.strip():
             raise fail((*at, member.name), f"`{at[-1]}.{member.name}` must name a field")
-        is_path = hints[member.name] != str
+        is_path = hints[member.name] is not str
         if not is_path and "." in value:
             raise fail((*at, member.name), f"`{at[-1]}.{member.name}` is one key at its level, not a dotted path")
         values[member.name] = tuple(value.split(".")) if is_path else value
