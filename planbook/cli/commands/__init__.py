@@ -4,7 +4,33 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from planbook.cli.commands import check, diff, export, history, new, placeholders, render, report, sites, status
+from planbook.cli.commands import (
+    check,
+    diff,
+    export,
+    history,
+    init,
+    new,
+    placeholders,
+    render,
+    report,
+    sites,
+    status,
+    upgrade,
+)
 
 #: In the order `planbook --help` lists them.
-COMMANDS: tuple[ModuleType, ...] = (check, new, render, status, export, diff, report, history, sites, placeholders)
+COMMANDS: tuple[ModuleType, ...] = (
+    check,
+    init,
+    new,
+    upgrade,
+    render,
+    status,
+    export,
+    diff,
+    report,
+    history,
+    sites,
+    placeholders,
+)
