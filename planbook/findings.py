@@ -85,6 +85,12 @@ RULES: dict[str, Rule] = {
             "error",
             "Another plan's file name differs from this one only by case: one file on macOS and Windows.",
         ),
+        Rule(
+            "PB112",
+            "template-behind",
+            "warning",
+            "The plan follows an older version of the template: `planbook upgrade` brings it along.",
+        ),
         # PB2xx: placeholders left from the template.
         Rule("PB201", "placeholder", "error", "A `[PLACEHOLDER]` from the template is left unfilled."),
         Rule("PB202", "template-block", "error", "A `{{#if …}}` or `{{/if}}` line from the template is left in."),

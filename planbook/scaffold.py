@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from planbook import schema
+from planbook import plan_template, schema
 
 HEADER = """\
 # Implementation plan {id}.
@@ -29,16 +29,17 @@ def scaffold(plan_id: str, *, types: Iterable[str] = (), migration: bool = False
 
 def _emit_mapping(spec: dict[str, Any], lines: list[str], depth: int, **options: Any) -> None:
     indent = "  " * depth
+    roles = plan_template.roles()
     for name, child in spec.get("properties", {}).items():
         value = _initial_value(name, child, options) if options.get("top") else None
         comment = child.get("description") or child.get("title", "")
-        if child.get("x-optional") and not (name == "migration" and options["migration"]):
+        if child.get("x-optional") and value is None and not (name == roles.migration and options["migration"]):
             example = {
-                "start_date": '"2026-01-05"',
-                "actual_start": '"2026-01-05"',
-                "actual_finish": '"2026-01-16"',
-                "version": '"1.0"',
-                "last_updated": '"2026-01-05"',
+                roles.start_date: '"2026-01-05"',
+                roles.phase_actual_start: '"2026-01-05"',
+                roles.phase_actual_finish: '"2026-01-16"',
+                roles.version: '"1.0"',
+                roles.last_updated: '"2026-01-05"',
             }.get(name)
             if example:
                 lines.append(f"{indent}# {name}: {example}  # {comment}")
@@ -96,10 +97,13 @@ def _placeholder(spec: dict[str, Any], number: int = 1) -> str:
 
 
 def _initial_value(name: str, spec: dict[str, Any], options: dict[str, Any]) -> str | None:
-    if name == "id":
+    roles = plan_template.roles()
+    if name == roles.id:
         return json.dumps(options["plan_id"])
-    if name == "status":
-        return "draft"
-    if name == "types" and options["types"]:
+    if name == roles.status:
+        return json.dumps(plan_template.statuses().first)
+    if name == roles.types and options["types"]:
         return "[" + ", ".join(options["types"]) + "]"
+    if name == roles.template_version:  # a new plan follows the template as it is
+        return str(plan_template.active().version)
     return None

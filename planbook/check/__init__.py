@@ -20,6 +20,7 @@ from planbook import paths as paths_module
 from planbook.check.gates import gate_findings
 from planbook.check.notes_limits import NOTES_WORTH_MEASURING, notes_size_findings
 from planbook.check.schema_findings import actual_date_findings, odd_number_findings, schema_findings
+from planbook.check.template_version import template_behind_findings
 from planbook.check.text_findings import (
     field_marker_findings,
     identity_findings,
@@ -125,6 +126,7 @@ def check_plan(plan: Plan) -> CheckResult:
         findings += odd_number_findings(plan)
     findings += identity_findings(plan)
     findings += actual_date_findings(plan)
+    findings += template_behind_findings(plan)
     if "<!--" in plan.notes:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
     if "<!--" in plan.yaml_text:
