@@ -21,6 +21,7 @@ Task titles name other fields in braces, by their dotted path: `Edge cases: {pha
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import re
@@ -133,7 +134,10 @@ def fast_validator() -> Callable[[Any], Any]:
     import fastjsonschema
 
     # never write defaults into the plan; the formats are ours alone
-    validate: Callable[[Any], Any] = fastjsonschema.compile(plan_schema(), use_default=False, formats=FORMATS)
+    # a copy: fastjsonschema rewrites the `$ref`s it resolves in place, which `expanded_schema` cannot read
+    validate: Callable[[Any], Any] = fastjsonschema.compile(
+        copy.deepcopy(plan_schema()), use_default=False, formats=FORMATS
+    )
     return validate
 
 
