@@ -69,11 +69,12 @@ def settings_path(template: plan_template.PlanTemplate) -> str:
 def read_migrations(template: plan_template.PlanTemplate | None = None) -> tuple[Migration, ...]:
     """The template's migrations, every one checked; MigrationError on the first mistake."""
     template = template or plan_template.active()
-    positions = _positions(template.settings_text)
+    values, keys = _positions(template.settings_text)
     shown = settings_path(template)
 
-    def fail(at: tuple[Any, ...], message: str) -> MigrationError:
+    def fail(at: tuple[Any, ...], message: str, *, key: bool = False) -> MigrationError:
         at = ("migrations", *at)
+        positions = {**values, **keys} if key else {**keys, **values}  # a value where it has one, else its key
         while at and at not in positions:
             at = at[:-1]
         line, column = positions.get(at, (1, 1))
@@ -102,7 +103,9 @@ def _migration(raw: dict[str, Any], index: int, fail: Any) -> Migration:
     unknown = sorted(set(raw) - MIGRATION_KEYS)
     if unknown:
         raise fail(
-            (index, unknown[0]), f"a migration has no key `{escape.one_line(unknown[0])}`: it takes to, says and steps"
+            (index, unknown[0]),
+            key=True,
+            message=f"a migration has no key `{escape.one_line(unknown[0])}`: it takes to, says and steps",
         )
     to = raw.get("to")
     if "to" not in raw:
@@ -133,7 +136,7 @@ def _step(raw: Any, at: tuple[Any, ...], fail: Any) -> Step:
     required, optional = STEP_KEYS[kind]
     extra = sorted(set(raw) - {kind} - required - optional)
     if extra:
-        raise fail((*at, extra[0]), f"a `{kind}` step takes no `{escape.one_line(extra[0])}`")
+        raise fail((*at, extra[0]), key=True, message=f"a `{kind}` step takes no `{escape.one_line(extra[0])}`")
     missing = sorted(required - set(raw))
     if missing:
         raise fail((*at, kind), f"a `{kind}` step needs `{missing[0]}`")
@@ -212,7 +215,7 @@ def _placeholder(name: str, number: int) -> str:
     return f"[{name[:-2]}_{number}]" if name.endswith("_n") else f"[{name}]"
 
 
-def _positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+def _positions(text: str) -> tuple[dict[tuple[Any, ...], tuple[int, int]], dict[tuple[Any, ...], tuple[int, int]]]:
     """Where each key and value of template.yml stands, as `plan_template` read it (safely)."""
     builder = Builder(Lines(text))
     try:
@@ -220,5 +223,5 @@ def _positions(text: str) -> dict[tuple[Any, ...], tuple[int, int]]:
         if node is not None:
             builder.build(node, (), 0)
     except (yaml.YAMLError, Refused):  # pragma: no cover - plan_template read it already
-        return {}
-    return {**builder.positions, **builder.key_positions}
+        return {}, {}
+    return builder.positions, builder.key_positions
