@@ -134,10 +134,8 @@ def fast_validator() -> Callable[[Any], Any]:
     import fastjsonschema
 
     # never write defaults into the plan; the formats are ours alone
-    # a copy: fastjsonschema rewrites the `$ref`s it resolves in place, which `expanded_schema` cannot read
-    validate: Callable[[Any], Any] = fastjsonschema.compile(
-        copy.deepcopy(plan_schema()), use_default=False, formats=FORMATS
-    )
+    schema = copy.deepcopy(plan_schema())  # fastjsonschema rewrites `$ref`s in place; expanded_schema reads them
+    validate: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False, formats=FORMATS)
     return validate
 
 
