@@ -22,7 +22,9 @@ def scaffold(plan_id: str, *, types: Iterable[str] = (), migration: bool = False
     """The text of a new plan. `types` chooses which type-specific task blocks appear."""
     chosen = [t for t in schema.INTEGRATION_TYPES if t in set(types)]
     lines = ["---", *HEADER.format(id=plan_id, path=path or f"projects/{plan_id}.md").splitlines()]
-    _emit_mapping(schema.plan_schema(), lines, 0, plan_id=plan_id, types=chosen, migration=migration, top=True)
+    _emit_mapping(
+        schema.plan_schema(), lines, 0, plan_id=plan_id, chosen_types=chosen, with_migration=migration, top=True
+    )
     lines += ["---", ""]
     return "\n".join(lines)
 
@@ -33,7 +35,7 @@ def _emit_mapping(spec: dict[str, Any], lines: list[str], depth: int, **options:
     for name, child in spec.get("properties", {}).items():
         value = _initial_value(name, child, options) if options.get("top") else None
         comment = child.get("description") or child.get("title", "")
-        if child.get("x-optional") and value is None and not (name == roles.migration and options["migration"]):
+        if child.get("x-optional") and value is None and not (name == roles.migration and options["with_migration"]):
             example = {
                 roles.start_date: '"2026-01-05"',
                 roles.phase_actual_start: '"2026-01-05"',
@@ -55,7 +57,7 @@ def _emit_mapping(spec: dict[str, Any], lines: list[str], depth: int, **options:
             lines.append(f"{indent}{name}:")
             for key, task in child["properties"].items():
                 needs = task.get("x-requires-type")
-                if needs and options["types"] and needs not in options["types"]:
+                if needs and options["chosen_types"] and needs not in options["chosen_types"]:
                     continue
                 note = f"{task['title']}" + (f" ({needs} plans only)" if needs else "")
                 lines.append(f"{indent}  {key}: false  # {note}")
@@ -102,8 +104,8 @@ def _initial_value(name: str, spec: dict[str, Any], options: dict[str, Any]) -> 
         return json.dumps(options["plan_id"])
     if name == roles.status:
         return json.dumps(plan_template.statuses().first)
-    if name == roles.types and options["types"]:
-        return "[" + ", ".join(options["types"]) + "]"
+    if name == roles.types and options["chosen_types"]:
+        return "[" + ", ".join(options["chosen_types"]) + "]"
     if name == roles.template_version:  # a new plan follows the template as it is
         return str(plan_template.active().version)
     return None

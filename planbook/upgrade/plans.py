@@ -17,7 +17,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from planbook import plan_template
 from planbook.escape import one_line
@@ -93,9 +93,11 @@ def upgrade_plan(file: Path, migrations: Sequence[Migration]) -> PlanUpgrade:
     try:
         after = _upgraded(loaded, version, migrations, result)
     except YAMLError as e:  # the safe loader took it; should ruamel.yaml not, say where
-        mark = getattr(e, "problem_mark", None)
+        marked = e if isinstance(e, MarkedYAMLError) else None
+        mark = marked.problem_mark if marked is not None else None
         where = f"{mark.line + loaded.yaml_first_line}:{mark.column + 1}" if mark else "1:1"
-        result.problems.append(one_line(f"{shown}:{where}: cannot be edited as YAML: {getattr(e, 'problem', e)}"))
+        reason = marked.problem if marked is not None and marked.problem else e
+        result.problems.append(one_line(f"{shown}:{where}: cannot be edited as YAML: {reason}"))
         return result
     if result.conflict or after is None:
         return result
