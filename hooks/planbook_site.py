@@ -54,6 +54,7 @@ from planbook.export.to_pdf import chromium_executable
 from planbook.html_policy import namespaced_id, plain_text
 from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
+from planbook.plan_template import TEMPLATE_DIR, TemplateError
 from planbook.site import client_site
 from planbook.site.build import PLAN_PAGE_SOURCE, SiteBuild
 from planbook.site.compiled_templates import COMPILED_TEMPLATES
@@ -90,7 +91,11 @@ PREVIEW_POLL_SECONDS = 0.1
 def on_serve(server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
     """The preview looks for edits every PREVIEW_POLL_SECONDS. MkDocs offers no setting for it, so the
     server, not yet started, gets a new observer, and what it watched is watched again; where MkDocs
-    has changed shape, its own interval stays."""
+    has changed shape, its own interval stays. The project's template is watched too, where it has one
+    (a `watch:` entry in mkdocs.yml would stop a project without `template/` from building)."""
+    template = Path(os.path.dirname(os.path.abspath(config.config_file_path))) / TEMPLATE_DIR
+    if template.is_dir():
+        server.watch(str(template))
     watched = getattr(server, "_watched_paths", None)
     if not isinstance(watched, dict) or server.observer.is_alive():
         log.info("the preview keeps MkDocs' own interval between looks for edits")
@@ -163,6 +168,8 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     except TodayError as e:  # a build must not measure "late" or "the last 30 days" from a day it made up
         raise PluginError(str(e)) from None
     except AudienceError as e:  # no site, rather than an empty one, for a client no plan names
+        raise PluginError(str(e)) from None
+    except TemplateError as e:  # the repository's template/ cannot be read: no page could follow it
         raise PluginError(str(e)) from None
     errors, warnings = site.findings()
     for line in warnings:

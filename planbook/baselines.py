@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from planbook import plan_template
 from planbook.git import GitError, run_git
 from planbook.history import Commit, VersionFacts, plan_commits, versions_facts
-from planbook.model.tracking import AGREED_STATUSES, Baseline, baseline_from
+from planbook.model.tracking import Baseline, agreed_statuses, baseline_from
 
 _BASELINE_ROUND = 8  # versions a plan read at a time, walking back to where it was agreed
 
@@ -44,9 +45,9 @@ def agreed_baselines(paths: Iterable[Path], *, known: Mapping[str, VersionFacts]
             seen = walking[plan]
             for version in found[plan][seen : seen + _BASELINE_ROUND]:
                 status = facts[version[3], version[2]].status
-                if status in AGREED_STATUSES:
+                if status in agreed_statuses():
                     entered[plan] = version
-                elif status is not None and status != "on-hold":
+                elif status is not None and status != plan_template.statuses().on_hold:
                     del walking[plan]  # replanned (draft, discovery) or cancelled: the agreement began after this
                     break
                 # on hold, or a version that did not load (status None): neither starts nor ends an

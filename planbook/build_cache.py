@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from planbook import plan_template
 from planbook.files import write_atomic
 from planbook.git import GitError, run_git
 
@@ -102,12 +103,13 @@ class BuildCache:
 
     @classmethod
     def for_project(cls, root: Path, kind: str, *extra: str | bytes) -> BuildCache | None:
-        """The cache of the project at `root`, its fingerprint made of the code's, the settings' and
-        `extra` (the site's config, the generator's version); None when git tracks the folder."""
+        """The cache of the project at `root`, its fingerprint made of the code's, the settings', the
+        template's and `extra` (the site's config, the generator's version); None when git tracks the folder."""
         folder = Path(root) / CACHE_DIR
         if _tracked_by_git(Path(root)):
             return None
-        return cls(folder, kind, key_of(code_fingerprint(), settings_fingerprint(), *extra))
+        template = plan_template.active().fingerprint  # the repository's template shapes every page
+        return cls(folder, kind, key_of(code_fingerprint(), settings_fingerprint(), template, *extra))
 
     def key(self, *parts: str | bytes) -> str:
         return key_of(self.fingerprint, *parts)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from planbook import plan_template
 from planbook.check import CheckResult, check_result
 from planbook.git import GitError, TooLarge, raw_log_at_head, read_blobs, repo_root, working_tree_state
 from planbook.loader import load_plan
@@ -148,20 +149,25 @@ def facts_of(result: CheckResult) -> VersionFacts:
     if result.plan is None:
         return VersionFacts()
     data = result.plan.data
-    status, confidence = data.get("status"), data.get("confidence")
+    roles = plan_template.roles()
+    status, confidence = data.get(roles.status), data.get(roles.confidence)
     return VersionFacts(
         status if isinstance(status, str) else None,
         confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None,
         result.completeness,
-        {"start_date": data.get("start_date"), "phases": data.get("phases")},
+        {roles.start_date: data.get(roles.start_date), roles.phases: data.get(roles.phases)},
     )
 
 
-#: The facts of the versions already read in this process, by (blob id as `git log` abbreviates it,
-#: path in that commit): a blob never changes, so `mkdocs serve` reads and checks each old version
-#: once, not on every rebuild.
-_VERSIONS: dict[tuple[str, str], VersionFacts] = {}
 VERSIONS_KEPT = 100_000
+
+
+def _known_versions() -> dict[tuple[str, str], VersionFacts]:
+    """The facts of the versions already read in this process under the active template, by (blob id as
+    `git log` abbreviates it, path in that commit): a blob never changes, so `mkdocs serve` reads and
+    checks each old version once, not on every rebuild; another template checks it again."""
+    known: dict[tuple[str, str], VersionFacts] = plan_template.active().cache.setdefault("versions", {})
+    return known
 
 
 def blob_id(content: bytes) -> str:
@@ -210,7 +216,8 @@ def versions_facts(
     """The facts of each version: from `known` (by full blob id: the plans as they are now, which the
     caller has checked already), from what this process has read before, or read with one
     `git cat-file` and checked."""
-    facts = {version: _VERSIONS[version] for version in versions if version in _VERSIONS}
+    store = _known_versions()
+    facts = {version: store[version] for version in versions if version in store}
     if known:  # `git log --raw` abbreviates blob ids
         lengths = {len(blob) for blob, _ in versions}
         by_prefix = {full[:length]: value for full, value in known.items() for length in lengths}
@@ -218,9 +225,9 @@ def versions_facts(
     blobs = read_blobs(root, {blob for blob, name in versions if (blob, name) not in facts})
     for blob, name in versions - facts.keys():
         facts[blob, name] = _facts(root / name, blobs.get(blob))
-    if len(_VERSIONS) > VERSIONS_KEPT:
-        _VERSIONS.clear()
-    _VERSIONS.update(facts)
+    if len(store) > VERSIONS_KEPT:
+        store.clear()
+    store.update(facts)
     return facts
 
 

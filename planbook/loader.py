@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from planbook import plan_template
 from planbook.escape import clean
 from planbook.files import NotARegularFile, TooLarge, read_bounded
 from planbook.findings import Finding, positions_of
@@ -99,7 +100,7 @@ class Plan:
 
     @property
     def id(self) -> str:
-        value = self.data.get("id")
+        value = self.data.get(plan_template.roles().id)
         return value if isinstance(value, str) else Path(self.path).stem
 
     def position(self, field_path: FieldPath) -> Position:

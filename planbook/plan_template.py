@@ -144,6 +144,14 @@ def load_template(folder: Path | None) -> PlanTemplate:
     if type(version) is not int or version < 1:
         raise fail(("version",), "`version` must be a whole number, 1 or more")
     roles = _dataclass_from(Roles, settings.get("roles"), ("roles",), fail)
+    known = _field_names(fields)
+    for member, field in vars(roles).items():
+        missing = [part for part in ((field,) if isinstance(field, str) else field) if part not in known]
+        if missing:
+            raise fail(
+                ("roles", member),
+                f"`roles.{member}` names `{escape.one_line(missing[0])}`, which no field in {FIELDS_FILE} has",
+            )
     statuses = _dataclass_from(Statuses, settings.get("statuses"), ("statuses",), fail)
     migrations = settings.get("migrations", [])
     if not isinstance(migrations, list) or not all(isinstance(m, dict) for m in migrations):
@@ -259,3 +267,15 @@ def _dataclass_from(kind: type[Any], given: Any, at: tuple[str, ...], fail: typi
     if unknown:
         raise fail((*at, unknown[0]), f"`{at[-1]}` has no member `{escape.one_line(unknown[0])}`")
     return kind(**values)
+
+
+def _field_names(spec: Any) -> set[str]:
+    """Every field name of the fields, at any depth: what a role may name."""
+    if not isinstance(spec, dict):
+        return set()
+    names: set[str] = set()
+    for name, child in (spec.get("properties") or {}).items():
+        names |= {name, *_field_names(child)}
+    for child in (spec.get("items"), *(spec.get("definitions") or {}).values()):
+        names |= _field_names(child)
+    return names

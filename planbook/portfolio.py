@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from planbook import schema
+from planbook import plan_template, schema
 from planbook.baselines import agreed_baselines
 from planbook.check import CheckResult, check_result, with_collisions
 from planbook.history import VersionFacts, blob_ids_of, current_versions, last_changes
@@ -61,22 +61,23 @@ def row_for(result: CheckResult, *, today: dt.date, baseline: Baseline | None = 
 
     valid = result.completeness is not None
     done, total = overall_progress(data) if valid else (0, 0)
-    confidence = data.get("confidence")
+    roles = plan_template.roles()
+    confidence = data.get(roles.confidence)
     return PortfolioRow(
         id=plan.id if plan is not None else Path(result.path).stem,
         path=result.path,
-        name=text("name"),
-        client=text("client"),
-        system_a=text("system_a"),
-        system_b=text("system_b"),
-        types=[t for t in data.get("types") or () if t in schema.INTEGRATION_TYPES] if valid else [],
-        status=text("status") or "invalid",
-        lead=text("lead"),
+        name=text(roles.title),
+        client=text(roles.client),
+        system_a=text(roles.system_a),
+        system_b=text(roles.system_b),
+        types=[t for t in data.get(roles.types) or () if t in schema.INTEGRATION_TYPES] if valid else [],
+        status=text(roles.status) or "invalid",
+        lead=text(roles.lead),
         confidence=confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None,
         completeness=result.completeness,
         tasks_done=done,
         tasks_total=total,
-        start_date=text("start_date") or None,
+        start_date=text(roles.start_date) or None,
         ok=result.ok,
         result=result,
         tracking=None if plan is None else plan_tracking(data, today=today, baseline=baseline),

@@ -76,7 +76,7 @@ def render_plan(
 
 
 def _timeline_title(plan: Plan) -> str:
-    name = plan.data.get("name")
+    name = plan.data.get(plan_template.roles().title)
     return f"Phase timeline of {name if isinstance(name, str) and name.strip() else plan.id}"
 
 

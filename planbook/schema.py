@@ -1,9 +1,7 @@
-"""The plan schema (the active template's `plan.schema.json`): the one source of truth for fields, and for the facts that follow
-from them.
+"""The plan schema (the active template's `plan.schema.json`): the one source of truth for fields.
 
-Validation, the scaffold written by `planbook new`, the completeness measure, the gates, the diff's
-walk and the field reference in the docs all read this schema. Besides JSON Schema it uses a few
-annotations of ours:
+Validation, the scaffold, completeness, the gates, the diff and the field reference all read it,
+with a few annotations of ours besides JSON Schema:
 
 - `x-placeholder`: the template placeholder the field fills (`BUSINESS_IMPACT_n` for numbered ones);
 - `x-optional`: the field may be left out, and then counts for nothing in completeness;
@@ -11,8 +9,7 @@ annotations of ours:
 - `x-requires-type`: a task that applies only to plans of that integration type;
 - `x-template-count`: how many numbered placeholders the template shows for a list (2 if not given);
 - `x-internal`: content for the team only. No finding, diff or log line quotes a value from it;
-- `x-person`: the field names one person, in the role its value says (`team: QA`): the People page
-  finds everyone the plans name by these, not by a list of its own;
+- `x-person`: the field names one person, in the role its value says (`team: QA`): the People page;
 - on `status`, `x-outside-lifecycle` (statuses with no gates) and `x-gates` (the checklists each
   status needs done, as dotted field paths).
 
@@ -36,7 +33,7 @@ ITEM = "*"  # stands for "every item" in a field path of the schema
 _T = TypeVar("_T")
 
 
-def _once(make: Callable[[], _T]) -> Callable[[], _T]:
+def per_template(make: Callable[[], _T]) -> Callable[[], _T]:
     """`make()` worked out once per template: kept on the active template, so that a process that
     activates another (a test, `mkdocs serve` after an edit) never reads the last one's."""
 
@@ -56,7 +53,7 @@ def plan_schema() -> dict[str, Any]:
     return plan_template.active().fields
 
 
-@_once
+@per_template
 def expanded_schema() -> dict[str, Any]:
     """The schema with every `$ref` replaced by what it names (its own keys winning): what walkers read."""
     definitions: dict[str, Any] = plan_schema().get("definitions", {})
@@ -81,7 +78,7 @@ def _status_spec() -> dict[str, Any]:
     return spec
 
 
-@_once
+@per_template
 def _facts() -> dict[str, Any]:
     """The facts every module reads as `schema.STATUSES` and the like, worked out from the template."""
     roles = plan_template.roles()
@@ -127,7 +124,7 @@ def __getattr__(name: str) -> Any:
 FORMATS: dict[str, Callable[[Any], bool]] = {"date": is_plan_date}
 
 
-@_once
+@per_template
 def fast_validator() -> Callable[[Any], Any]:
     """A compiled validator. Its verdict is the one definition of a valid plan; its errors carry no
     detail, so `schema_errors` asks the detailed validator why."""
@@ -139,7 +136,7 @@ def fast_validator() -> Callable[[Any], Any]:
     return validate
 
 
-@_once
+@per_template
 def detailed_validator() -> Any:
     """jsonschema's validator, with the same formats: it explains a verdict, it never makes one."""
     from jsonschema import Draft7Validator, FormatChecker
@@ -255,7 +252,7 @@ def iter_fields(
             yield from iter_fields(child["items"], (*child_path, ITEM), child_optional)
 
 
-@_once
+@per_template
 def field_by_path() -> dict[tuple[str, ...], Field]:
     return {field.path: field for field in iter_fields()}
 
@@ -275,7 +272,7 @@ def is_internal(path: FieldPath) -> bool:
     return False
 
 
-@_once
+@per_template
 def placeholder_fields() -> dict[str, Field]:
     """Template placeholder → the field that fills it. Numbered placeholders appear once, as `RISK_n`."""
     return {field.placeholder: field for field in iter_fields() if field.placeholder}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from planbook import escape, schema
+from planbook import escape, plan_template, schema
 from planbook.escape import Markdown
-from planbook.model import TYPE_LABELS, integration_label, overall_progress, progress_of, status_label, task_label
+from planbook.model import integration_label, overall_progress, progress_of, status_label, task_label, type_labels
 from planbook.model.tasks import mapping_at, plan_types
 
 
@@ -50,22 +50,22 @@ class PlanView:
 
     @property
     def status_label(self) -> str:
-        return status_label(self._data.get("status"))
+        return status_label(self._data.get(plan_template.roles().status))
 
     @property
     def status_class(self) -> str:
         """The status for a class name: one of the schema's, or `invalid` (a draft's may hold anything)."""
-        status = self._data.get("status")
+        status = self._data.get(plan_template.roles().status)
         return status if status in schema.STATUSES else "invalid"
 
     @property
     def has_internal(self) -> bool:
-        facts = self._data.get("internal")
+        facts = self._data.get(plan_template.roles().internal)
         return isinstance(facts, dict) and any(str(value).strip() for value in facts.values() if value is not None)
 
     @property
     def has_migration(self) -> bool:
-        return isinstance(self._data.get("migration"), dict)
+        return isinstance(self._data.get(plan_template.roles().migration), dict)
 
     def tasks(self, *container: str, group: str | None = None) -> list[dict[str, Any]]:
         """The tasks of a checklist in template order; `group` picks one integration type's block."""
@@ -88,10 +88,10 @@ class PlanView:
         return overall_progress(self._data)
 
     def type_label(self, kind: str) -> str:
-        return TYPE_LABELS.get(kind, kind)
+        return type_labels().get(kind, kind)
 
     def reference(self, name: str, suffix: str) -> Markdown:
-        given = mapping_at(self._data, "references").get(name)
+        given = mapping_at(self._data, plan_template.roles().references).get(name)
         if isinstance(given, str) and given.strip():
             # Only a full http(s) address is a link: a relative one has no page on the site to go to.
             return escape.link(given, given) if escape.is_web_address(given) else escape.code(given)

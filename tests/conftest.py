@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from planbook import plan_template
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECTS = ROOT / "projects"
@@ -32,6 +35,15 @@ def blns_strings() -> list[str]:
 def ssti_payloads() -> list[str]:
     lines = shared_path("corpora/ssti/ssti.fuzz").read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip()]
+
+
+@pytest.fixture(autouse=True)
+def _the_repositorys_template() -> Iterator[None]:
+    """Every test starts and ends with this repository's template active: a test that runs a command in
+    a project with a template of its own must not leave it to the next test in the same process."""
+    plan_template.activate(ROOT)
+    yield
+    plan_template.activate(ROOT)
 
 
 @pytest.fixture

@@ -25,13 +25,16 @@ LAYERS: list[set[str]] = [
         "planbook.visible",
         "planbook.trusted_html",
     },
-    {"planbook.schema"},
     {
         "planbook.frontmatter",
         "planbook.frontmatter.limits",
         "planbook.frontmatter.tags",
         "planbook.frontmatter.fast",
         "planbook.frontmatter.careful",
+    },
+    {"planbook.plan_template"},
+    {"planbook.schema"},
+    {
         "planbook.placeholders",
         "planbook.internal",
         "planbook.html_policy",

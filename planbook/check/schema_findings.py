@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from planbook import placeholders, schema
+from planbook import placeholders, plan_template, schema
 from planbook.dates import describe_date_rule, parse_plan_date
 from planbook.escape import one_line
 from planbook.findings import Finding
@@ -155,19 +155,22 @@ def odd_number_findings(plan: Plan) -> Iterator[Finding]:
 def actual_date_findings(plan: Plan) -> Iterator[Finding]:
     """PB105 for a phase that finished before it started: a slip of the keyboard there makes the
     forecast end before it begins and the variance early, so a late project would read as ahead."""
+    roles = plan_template.roles()
     for key in schema.PHASES:
-        entry = value_at(plan.data, "phases", key)
+        entry = value_at(plan.data, roles.phases, key)
         if not isinstance(entry, dict):
             continue
-        start, finish = parse_plan_date(entry.get("actual_start")), parse_plan_date(entry.get("actual_finish"))
+        start = parse_plan_date(entry.get(roles.phase_actual_start))
+        finish = parse_plan_date(entry.get(roles.phase_actual_finish))
         if start is not None and finish is not None and finish < start:
-            line, column = plan.position(("phases", key, "actual_finish"))
+            line, column = plan.position((roles.phases, key, roles.phase_actual_finish))
             yield Finding(
                 plan.path,
                 line,
                 column,
                 "PB105",
-                f"`phases.{key}.actual_finish`: {finish} is before the phase's actual_start, {start};"
+                f"`{roles.phases}.{key}.{roles.phase_actual_finish}`: {finish} is before the phase's"
+                f" {roles.phase_actual_start}, {start};"
                 " a phase finishes on or after the day it starts",
             )
 

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from planbook import internal, placeholders, schema
+from planbook import internal, placeholders, plan_template, schema
 from planbook import paths as paths_module
 from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import Plan, positions_of
+from planbook.model import value_at
 from planbook.schema import FieldPath
 
 
@@ -176,31 +177,41 @@ def _walk(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
 
 
 def identity_findings(plan: Plan) -> Iterator[Finding]:
-    plan_id = plan.data.get("id")
+    roles = plan_template.roles()
+    plan_id = plan.data.get(roles.id)
     stem = Path(plan.path).stem
     if isinstance(plan_id, str) and not placeholders.is_placeholder(plan_id) and plan_id != stem:
-        line, column = plan.position(("id",))
+        line, column = plan.position((roles.id,))
         yield Finding(
             plan.path,
             line,
             column,
             "PB106",
-            f"`id` is {one_line(repr(plan_id))} but the file is {one_line(stem)}.md; rename one so they match",
+            f"`{roles.id}` is {one_line(repr(plan_id))} but the file is {one_line(stem)}.md; rename one so they match",
         )
     reserved = paths_module.name_problem(stem)
     if reserved is not None:
         yield Finding(plan.path, 1, 1, reserved.code, reserved.message)
-    types = plan.data.get("types")
-    phases = plan.data.get("phases")
-    development = phases.get("development") if isinstance(phases, dict) else None
-    tasks = development.get("tasks") if isinstance(development, dict) else None
+    yield from _other_types_tasks(plan)
+
+
+def _other_types_tasks(plan: Plan) -> Iterator[Finding]:
+    """PB107 for each task of an integration type the plan does not have, in any phase."""
+    roles = plan_template.roles()
+    types = plan.data.get(roles.types)
     # Until the plan names a known type (a scaffold's `[INTEGRATION_TYPE]`), no task is another type's.
-    if isinstance(types, list) and any(kind in schema.INTEGRATION_TYPES for kind in types) and isinstance(tasks, dict):
-        specs = schema.task_specs(("phases", "development", "tasks"))
+    if not isinstance(types, list) or not any(kind in schema.INTEGRATION_TYPES for kind in types):
+        return
+    for phase in schema.PHASES:
+        container = (roles.phases, phase, roles.phase_tasks)
+        tasks = value_at(plan.data, *container)
+        if not isinstance(tasks, dict):
+            continue
+        specs = schema.task_specs(container)
         for key in tasks:
             needs = specs.get(key, {}).get("x-requires-type")
             if needs and needs not in types:
-                line, column = plan.key_positions.get(("phases", "development", "tasks", key), (1, 1))
+                line, column = plan.key_positions.get((*container, key), (1, 1))
                 yield Finding(
                     plan.path,
                     line,

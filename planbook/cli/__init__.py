@@ -11,17 +11,24 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from planbook import __version__
+from planbook import __version__, plan_template
 from planbook.cli.commands import COMMANDS
 from planbook.cli.common import EXIT_USAGE, UsageError
 from planbook.cli.output import PipeGuard
 from planbook.dates import TodayError
 from planbook.escape import one_line
+from planbook.paths import project_root
+from planbook.plan_template import TemplateError
 
 __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        plan_template.activate(project_root())  # the template of the project the command runs in
+    except TemplateError as e:
+        print(f"planbook: error: {one_line(e)}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
@@ -33,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
         return code
-    except (UsageError, TodayError) as e:
+    except (UsageError, TodayError, TemplateError) as e:
         print(f"planbook: error: {one_line(e)}", file=sys.stderr)
         return EXIT_USAGE
     finally:

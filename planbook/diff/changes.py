@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from planbook import escape, schema
+from planbook import escape, plan_template, schema
 from planbook.model import task_label
 
 _VALUE_WIDTH = 80
@@ -104,7 +104,7 @@ def _mapping(
 
 
 def _value(old: Any, new: Any, spec: dict[str, Any], path: Path_, data: dict[str, Any]) -> Iterator[Change]:
-    if path[0] == "internal":  # day rates and budgets must not reach a pull request's public summary
+    if schema.is_internal(path):  # day rates and budgets must not reach a pull request's public summary
         yield Change(f"{dotted(path)} changed", where="internal content, values not shown")
         return
     kind = spec.get("type")
@@ -129,7 +129,9 @@ def _checklist(
     """Task booleans: `task done` or `task reopened`, with the task's text as the template shows it."""
     tasks = spec["properties"]
     where = (
-        schema.phase_title(str(path[1])).partition(":")[0] if path[0] == "phases" and len(path) == 3 else dotted(path)
+        schema.phase_title(str(path[1])).partition(":")[0]
+        if path[0] == plan_template.roles().phases and len(path) == 3
+        else dotted(path)
     )
     for key in _keys(tasks, new, old):
         before, after = old.get(key, MISSING), new.get(key, MISSING)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from planbook import escape, schema
+from planbook import escape, plan_template, schema
 from planbook.check import CheckResult
 from planbook.dates import describe_date_rule, parse_plan_date
 from planbook.diff.changes import MISSING, show
@@ -38,11 +38,16 @@ _CATEGORY_OF_CHANGE = {
     "blocker added": "blockers_added",
     "blocker removed": "blockers_closed",
 }
-#: Dates a plan's schedule hangs on, by name, so a date field shows here as soon as a plan has it,
-#: whether or not the schema knows it yet (`actual_start`, `actual_finish`).
-DATE_FIELDS: tuple[tuple[str, ...], ...] = (("start_date",),) + tuple(
-    ("phases", phase, field) for phase in schema.PHASES for field in ("duration", "actual_start", "actual_finish")
-)
+
+
+def date_fields() -> tuple[tuple[str, ...], ...]:
+    """Dates a plan's schedule hangs on, by name, so a date field shows here as soon as a plan has it,
+    whether or not the schema knows it yet (a phase's actual start and finish)."""
+    roles = plan_template.roles()
+    in_phase = (roles.phase_duration, roles.phase_actual_start, roles.phase_actual_finish)
+    return ((roles.start_date,),) + tuple((roles.phases, phase, key) for phase in schema.PHASES for key in in_phase)
+
+
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Every plan file that differs, renames found, with full blob ids; whatever the user's git config.
 _RAW_DIFF = ("--literal-pathspecs", "diff", "--raw", "-z", "-M", "--full-index", "--no-color", "--no-ext-diff")
@@ -185,7 +190,7 @@ def _categorised(
     diff = compare({"new": "added", "removed": "deleted"}.get(kind, kind), before, after)  # type: ignore[arg-type]
     categories: dict[str, list[Item]] = {key: [] for key in CATEGORIES}
     for change in diff.changes if before is not None and after is not None else ():
-        if change.what == "status":
+        if change.what == plan_template.roles().status:
             categories["status_changes"].append({"from": change.before or "", "to": change.after or ""})
         elif change.what in _CATEGORY_OF_CHANGE:
             item = {"task" if change.what.startswith("task") else change.what.split()[0]: _plain(change.subject)}
@@ -210,8 +215,8 @@ def _categorised(
         path=_plain(current.path),
         change=kind,
         previous_path=_plain(before.path) if kind == "renamed" and before else None,
-        name=_plain(data["name"]) if isinstance(data.get("name"), str) else None,
-        status=_plain(data["status"]) if isinstance(data.get("status"), str) else None,
+        name=_text(data, plan_template.roles().title),
+        status=_text(data, plan_template.roles().status),
         client=_client(data),
         previous_client=_client(before.plan.data) if before is not None and before.plan is not None else None,
         categories=categories,
@@ -221,7 +226,7 @@ def _categorised(
 
 def _dates_moved(old: dict[str, Any], new: dict[str, Any]) -> list[Item]:
     moved = []
-    for path in DATE_FIELDS:
+    for path in date_fields():
         before = mapping_at(old, *path[:-1]).get(path[-1], MISSING)
         after = mapping_at(new, *path[:-1]).get(path[-1], MISSING)
         if show(before) != show(after):
@@ -235,7 +240,11 @@ def _first_error(side: Side) -> str:
 
 
 def _client(data: dict[str, Any]) -> str | None:
-    return _plain(data["client"]) if isinstance(data.get("client"), str) else None
+    return _text(data, plan_template.roles().client)
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    return _plain(data[key]) if isinstance(data.get(key), str) else None
 
 
 def _plain(text: object) -> str:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from planbook import escape
+from planbook import escape, plan_template
 from planbook.check import CheckResult, check_result
 from planbook.diff.changes import MISSING, Change, counted, field_changes, notes_change, show
 from planbook.findings import Finding
@@ -83,7 +83,7 @@ def compare(kind: Kind, before: Side | None, after: Side | None) -> PlanDiff:
         if notes:
             changes.append(notes)
     elif kind == "added" and new is not None:
-        changes = [Change(name, after=show(new.data.get(name, MISSING))) for name in ("name", "status", "confidence")]
+        changes = [Change(name, after=show(new.data.get(name, MISSING))) for name in _shown_when_added()]
     elif before is not None and after is not None:
         which = "the base version" if old is None else "the new version"
         changes = [Change("fields not compared", where=f"{which} does not load as a plan")]
@@ -266,3 +266,9 @@ def _summary(report: DiffReport) -> str:
     count = len(report.plans)
     changed = "No plan changed" if count == 0 else f"{counted(count, 'plan')} changed"
     return f"{changed} between {report.base.label} and {report.head.label}."
+
+
+def _shown_when_added() -> tuple[str, ...]:
+    """The fields a new plan's entry shows: its name, status and confidence."""
+    roles = plan_template.roles()
+    return roles.title, roles.status, roles.confidence

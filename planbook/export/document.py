@@ -12,8 +12,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from planbook import plan_template, schema
 from planbook.loader import Plan
 from planbook.model import date_label, integration_label, is_committed_version, status_label, version_label
+from planbook.model.tasks import plan_types
 from planbook.render import RenderContext, render_plan
 
 PHASES_HEADING = "## 2. IMPLEMENTATION PHASES\n"
@@ -77,20 +79,23 @@ def build_document(
 def cover_of(plan: Plan, context: RenderContext, *, draft: bool = False) -> Cover:
     data = plan.data
 
-    def text(key: str, fallback: str) -> str:
+    def text(key: str) -> str:
+        """The value, or the template's placeholder where the plan has none."""
         value = data.get(key)
-        return str(value) if value not in (None, "") else fallback
+        field = schema.field_by_path().get((key,))
+        return str(value) if value not in (None, "") else f"[{field.placeholder if field else key.upper()}]"
 
-    systems = f"{text('system_a', '[SYSTEM_A]')} ↔ {text('system_b', '[SYSTEM_B]')}"
-    if integration_label(data) != "[INTEGRATION_TYPE]":
+    roles = plan_template.roles()
+    systems = f"{text(roles.system_a)} ↔ {text(roles.system_b)}"
+    if plan_types(data):
         systems += f" ({integration_label(data)})"
     return Cover(
         plan_id=plan.id,
-        name=text("name", "[PROJECT_NAME]"),
-        client=text("client", "[CLIENT_NAME]"),
+        name=text(roles.title),
+        client=text(roles.client),
         systems=systems,
-        status=status_label(data.get("status")),
-        lead=text("lead", "[LEAD_ENGINEER]"),
+        status=status_label(data.get(roles.status)),
+        lead=text(roles.lead),
         version=version_label(data, context.git),
         date=date_label(data, context.git) or dt.date.today().isoformat(),
         uncommitted=not is_committed_version(context.git),

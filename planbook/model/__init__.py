@@ -9,7 +9,7 @@ no git: git's facts come to it as data (`GitFacts`).
 from __future__ import annotations
 
 from planbook.model.completeness import completeness_of, content_values, is_empty, share_filled
-from planbook.model.labels import STATUS_LABELS, TYPE_LABELS, integration_label, status_label
+from planbook.model.labels import integration_label, status_label, status_labels, type_labels
 from planbook.model.lifecycle import gate_checklists, lifecycle_index, previous_status
 from planbook.model.schedule import ScheduledPhase, duration_days, phase_schedule
 from planbook.model.tasks import (
@@ -24,9 +24,9 @@ from planbook.model.tasks import (
 from planbook.model.versions import GitFacts, date_label, is_committed_version, version_label
 
 __all__ = [
-    "STATUS_LABELS",
     "TASK_LISTS",
-    "TYPE_LABELS",
+    "status_labels",
+    "type_labels",
     "GitFacts",
     "ScheduledPhase",
     "applicable_tasks",

@@ -14,15 +14,18 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from planbook import escape, schema, visible
+from planbook import escape, plan_template, schema, visible
 from planbook.model.completeness import is_empty
 from planbook.model.lifecycle import lifecycle_index
 from planbook.model.tasks import value_at
 
 #: How many active roles one person may hold at once before the People page marks them overloaded.
 DEFAULT_MAX_ACTIVE_ROLES = 3
-#: A plan is active while it stands in one of its phases: discovery to support, not draft or complete.
-ACTIVE_STATUSES: tuple[str, ...] = tuple(status for status in schema.LIFECYCLE if status in schema.PHASES)
+
+
+def active_statuses() -> tuple[str, ...]:
+    """A plan is active while it stands in one of its phases: discovery to support, not draft or complete."""
+    return tuple(status for status in schema.LIFECYCLE if status in schema.PHASES)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,14 +37,14 @@ class PersonField:
     phase: str | None  # the phase this role belongs to, for a field inside `phases.<phase>`
 
 
-@functools.cache
+@schema.per_template
 def person_fields() -> tuple[PersonField, ...]:
     """Every field the schema marks `x-person`, in schema order."""
     found = []
     for field in schema.iter_fields():
         role = field.spec.get("x-person")
         if isinstance(role, str):
-            phase = field.path[1] if len(field.path) > 2 and field.path[0] == "phases" else None
+            phase = field.path[1] if len(field.path) > 2 and field.path[0] == plan_template.roles().phases else None
             found.append(PersonField(field.path, role, phase))
     return tuple(found)
 
@@ -69,7 +72,7 @@ class Person:
 
 def is_active(status: object, phase: str | None = None) -> bool:
     """Whether a role is busy now: its plan stands in a phase, and a phase owner's phase is not behind it."""
-    if status not in ACTIVE_STATUSES:
+    if status not in active_statuses():
         return False
     return phase is None or lifecycle_index(phase) >= lifecycle_index(status)
 
@@ -77,7 +80,7 @@ def is_active(status: object, phase: str | None = None) -> bool:
 def plan_roles(plan_id: str, data: Mapping[str, Any]) -> list[tuple[str, Role]]:
     """(name as written, role) for every person one plan names. `data` may be a draft's: any field may be
     missing or of the wrong type, and then names nobody."""
-    status = data.get("status")
+    status = data.get(plan_template.roles().status)
     found = []
     for field in person_fields():
         for value in _values_at(data, field.path):
@@ -123,7 +126,8 @@ def _load(roles: Iterable[Role]) -> int:
     for role in roles:
         if role.active:
             by_plan.setdefault(role.plan_id, set()).add(role.role)
-    return sum(len(held) - ("lead" in held and len(held) > 1) for held in by_plan.values())
+    lead = schema.field_by_path()[(plan_template.roles().lead,)].spec.get("x-person")
+    return sum(len(held) - (lead in held and len(held) > 1) for held in by_plan.values())
 
 
 @functools.lru_cache(maxsize=4096)  # by name, for the same reason as `_names_someone`

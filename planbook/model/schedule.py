@@ -11,12 +11,11 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-import functools
 import math
 import re
 from typing import Any
 
-from planbook import schema
+from planbook import plan_template, schema
 from planbook.dates import parse_plan_date
 from planbook.model.tasks import mapping_at
 
@@ -43,7 +42,7 @@ class ScheduledPhase:
         return None if self.start is None else self.start + dt.timedelta(days=self.days - 1)
 
 
-@functools.cache
+@schema.per_template
 def _duration_pattern() -> re.Pattern[str]:
     return re.compile(schema.DURATION_PATTERN)
 
@@ -78,12 +77,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def phase_schedule(data: dict[str, Any]) -> list[ScheduledPhase]:
     """The phases laid end to end from their durations; phases without one are left out."""
-    start = parse_plan_date(data.get("start_date"))
-    phases = mapping_at(data, "phases")
+    roles = plan_template.roles()
+    start = parse_plan_date(data.get(roles.start_date))
+    phases = mapping_at(data, roles.phases)
     scheduled, offset = [], 0
     for key in schema.PHASES:
         begins = None if start is None else start + dt.timedelta(days=offset)
-        days = duration_days(mapping_at(phases, key).get("duration"), begins)
+        days = duration_days(mapping_at(phases, key).get(roles.phase_duration), begins)
         if days is None:
             continue
         scheduled.append(ScheduledPhase(key, schema.phase_title(key), offset, days, begins))

@@ -21,7 +21,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from planbook import schema
+from planbook import plan_template, schema
 from planbook.dates import parse_plan_date
 from planbook.model.lifecycle import lifecycle_index
 from planbook.model.schedule import duration_days, phase_schedule
@@ -29,8 +29,12 @@ from planbook.model.tasks import mapping_at, progress_of
 
 Rag = Literal["green", "amber", "red", "none"]
 
-#: The statuses whose schedule the client has agreed to: the baseline is the plan as it entered one.
-AGREED_STATUSES: tuple[str, ...] = schema.LIFECYCLE[schema.LIFECYCLE.index("development") :]
+
+def agreed_statuses() -> tuple[str, ...]:
+    """The statuses whose schedule the client has agreed to: the baseline is the plan as it entered one."""
+    return schema.LIFECYCLE[schema.LIFECYCLE.index(plan_template.statuses().agreed_from) :]
+
+
 #: Days late (forecast past the baseline, or a late phase's planned end passed) that make a plan red.
 RED_AFTER_DAYS = 14
 #: Confidence under which a plan is amber, and under which it is red.
@@ -89,11 +93,12 @@ class PlanTracking:
 
 def explicit_baseline(data: Mapping[str, Any]) -> Baseline | None:
     """The plan's own `baseline` field, when it holds one: it wins over git's."""
-    given = data.get("baseline")
+    roles = plan_template.roles()
+    given = data.get(roles.baseline)
     if not isinstance(given, dict):
         return None
-    start = parse_plan_date(given.get("start_date"))
-    durations = given.get("durations")
+    start = parse_plan_date(given.get(roles.baseline_start))
+    durations = given.get(roles.baseline_durations)
     if start is None or not isinstance(durations, dict):
         return None
     return Baseline(start, dict(durations), "the plan's baseline field")
@@ -101,8 +106,9 @@ def explicit_baseline(data: Mapping[str, Any]) -> Baseline | None:
 
 def baseline_from(data: Mapping[str, Any], *, source: str) -> Baseline | None:
     """The schedule one version of a plan gives (its start date and durations), as a baseline."""
-    durations = {key: mapping_at(data, "phases", key).get("duration") for key in schema.PHASES}
-    start = parse_plan_date(data.get("start_date"))
+    roles = plan_template.roles()
+    durations = {key: mapping_at(data, roles.phases, key).get(roles.phase_duration) for key in schema.PHASES}
+    start = parse_plan_date(data.get(roles.start_date))
     if start is None or all(duration_days(text) is None for text in durations.values()):
         return None
     return Baseline(start, durations, source)
@@ -113,7 +119,8 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
     the wrong type) on `today`. The plan's own `baseline` field wins over the `baseline` given (git's)."""
     plan = dict(data)
     baseline = explicit_baseline(plan) or baseline
-    status = plan.get("status") if isinstance(plan.get("status"), str) else None
+    roles = plan_template.roles()
+    status = plan.get(roles.status) if isinstance(plan.get(roles.status), str) else None
     stage = lifecycle_index(status)
     planned = {phase.key: phase for phase in phase_schedule(plan)}
     agreed = _laid_out(baseline.start, baseline.durations) if baseline else {}
@@ -121,19 +128,19 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
     phases: list[PhaseTracking] = []
     cursor: dt.date | None = None  # the forecast end of the phase before
     for key in schema.PHASES:
-        entry = mapping_at(plan, "phases", key)
+        entry = mapping_at(plan, roles.phases, key)
         scheduled = planned.get(key)
         planned_start = scheduled.start if scheduled else None
         planned_end = scheduled.last_day if scheduled else None
-        actual_start = parse_plan_date(entry.get("actual_start"))
-        actual_finish = parse_plan_date(entry.get("actual_finish"))
+        actual_start = parse_plan_date(entry.get(roles.phase_actual_start))
+        actual_finish = parse_plan_date(entry.get(roles.phase_actual_finish))
         if actual_start is not None and actual_start > today:
             actual_start = None  # a start still to come is a plan, not a fact
         if actual_finish is not None and (actual_finish > today or (actual_start and actual_finish < actual_start)):
             actual_finish = None  # a finish still to come is a plan, not a fact; one before the start is a slip (PB105)
-        done_tasks, total_tasks = progress_of(plan, ("phases", key, "tasks"))
+        done_tasks, total_tasks = progress_of(plan, (roles.phases, key, roles.phase_tasks))
         phase_stage = schema.LIFECYCLE.index(key)
-        done = actual_finish is not None or (stage > phase_stage and status not in OFF_LIFECYCLE)
+        done = actual_finish is not None or (stage > phase_stage and status not in off_lifecycle())
         current = status == key
         forecast_start = forecast_end = None
         if scheduled is not None and planned_start is not None:
@@ -148,7 +155,7 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
         baseline_start, baseline_end = agreed.get(key, (None, None))
         reference = baseline_end or planned_end
         late = (
-            status not in CLOSED
+            status not in closed()
             and not done
             and planned_end is not None
             and planned_end < today
@@ -183,7 +190,7 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
     expected = _expected_status(phases, today)
 
     late_reasons = []
-    if status not in CLOSED:
+    if status not in closed():
         first_late = next((phase for phase in phases if phase.late), None)
         if first_late is not None:
             open_tasks = first_late.tasks_total - first_late.tasks_done
@@ -214,9 +221,13 @@ def plan_tracking(data: Mapping[str, Any], *, today: dt.date, baseline: Baseline
     )
 
 
-#: Statuses that stop the clock: nothing in them is late.
-CLOSED = ("complete", "cancelled", "on-hold")
-OFF_LIFECYCLE = ("on-hold", "cancelled")
+def off_lifecycle() -> tuple[str, ...]:
+    return plan_template.statuses().on_hold, plan_template.statuses().cancelled
+
+
+def closed() -> tuple[str, ...]:
+    """Statuses that stop the clock: nothing in them is late."""
+    return plan_template.statuses().complete, *off_lifecycle()
 
 
 def _rag(
@@ -229,11 +240,12 @@ def _rag(
     measured_from: str,
 ) -> tuple[Rag, tuple[str, ...]]:
     """RAG, by the rules of docs/reference/schedule.md, and the reasons for it."""
-    if status == "cancelled":
-        return "none", ("cancelled: not tracked",)
-    if status == "complete":
-        return "green", ("complete",)
-    confidence = plan.get("confidence")
+    named = plan_template.statuses()
+    if status == named.cancelled:
+        return "none", (f"{named.cancelled}: not tracked",)
+    if status == named.complete:
+        return "green", (named.complete,)
+    confidence = plan.get(plan_template.roles().confidence)
     confidence = confidence if isinstance(confidence, int) and not isinstance(confidence, bool) else None
     overdue = max(((today - p.planned_end).days for p in phases if p.late and p.planned_end), default=0)
     slip = max(variance or 0, overdue)
@@ -248,8 +260,8 @@ def _rag(
         red.append(f"confidence {confidence}%")
     elif confidence is not None and confidence < AMBER_BELOW_CONFIDENCE:
         amber.append(f"confidence {confidence}%")
-    if status == "on-hold":
-        amber.append("on hold")
+    if status == named.on_hold:
+        amber.append(named.on_hold.replace("-", " "))
     if red:
         return "red", tuple(red + amber)
     if amber:
@@ -266,18 +278,20 @@ def _expected_status(phases: list[PhaseTracking], today: dt.date) -> str | None:
     for phase in dated:
         if today <= phase.planned_end:  # type: ignore[operator]
             return phase.key
-    return "complete"
+    return plan_template.statuses().complete
 
 
 def _status_words(status: str) -> str:
-    return "complete" if status == "complete" else f"in {schema.phase_title(status)}"
+    complete = plan_template.statuses().complete
+    return complete if status == complete else f"in {schema.phase_title(status)}"
 
 
 def _laid_out(start: dt.date | None, durations: Mapping[str, object]) -> dict[str, tuple[dt.date, dt.date]]:
     """The baseline's phases laid end to end, as the plan's are: phase key → (first day, last day)."""
+    roles = plan_template.roles()
     data = {
-        "start_date": start.isoformat() if start else None,
-        "phases": {k: {"duration": v} for k, v in durations.items()},
+        roles.start_date: start.isoformat() if start else None,
+        roles.phases: {k: {roles.phase_duration: v} for k, v in durations.items()},
     }
     return {
         phase.key: (phase.start, phase.last_day)

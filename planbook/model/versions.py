@@ -7,6 +7,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from planbook import plan_template
+
 UNCOMMITTED = "with uncommitted changes"
 NOT_COMMITTED = "not committed"
 
@@ -25,7 +27,7 @@ def version_label(data: dict[str, Any], git: GitFacts | None) -> str:
     """Which version the values are, plainly: `a1b2c3d`, `1.2 (commit a1b2c3d)`, either `with
     uncommitted changes`, or `not committed` (`1.2, not committed`) for content in no commit. A plan's
     own `version:` is the author's name for it; the commit is what finds it again, so both are said."""
-    given = data.get("version")
+    given = data.get(plan_template.roles().version)
     name = given if isinstance(given, str) and given.strip() else None
     if git is None:
         return f"{name}, {NOT_COMMITTED}" if name else NOT_COMMITTED
@@ -41,7 +43,7 @@ def is_committed_version(git: GitFacts | None) -> bool:
 def date_label(data: dict[str, Any], git: GitFacts | None) -> str | None:
     """The day the values are from: the plan's `last_updated`, else today for uncommitted changes,
     else the commit's date; None for a plan never committed that gives no date."""
-    given = data.get("last_updated")
+    given = data.get(plan_template.roles().last_updated)
     if isinstance(given, str) and given.strip():
         return given
     if git is None:

@@ -1,7 +1,6 @@
 """One build of the site, as the engine sees it: the plans, each plan's page, and the HTML held out of
-Markdown. The MkDocs hooks (hooks/site.py) and the mkdocs-macros module (macros/main.py) are thin
-adapters over it; what they share, they share through the `SiteBuild` of the project, never through
-MkDocs' configuration.
+Markdown. The MkDocs hooks and the mkdocs-macros module are thin adapters over it; what they share,
+they share through the project's `SiteBuild`, never through MkDocs' configuration.
 
 How a plan page is made:
 
@@ -22,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from planbook import plan_template
 from planbook.audience import INTERNAL, Audience, require_plans
 from planbook.build_cache import BuildCache
 from planbook.check import CheckResult
@@ -86,8 +86,9 @@ class SiteBuild:
         since the last build, as `mkdocs serve` rebuilds on every edit) and checked. AudienceError when the
         audience is a client no plan names: no site is built for nobody."""
         root = Path(root).absolute()
+        plan_template.activate(root)  # the project's own template, read again when it changed
         portfolio = load_portfolio(root / PROJECTS_DIR, today=today())  # read once a build
-        require_plans(audience, (result.plan.data.get("client") for result in portfolio.results if result.plan))
+        require_plans(audience, (_client_of(result) for result in portfolio.results))
         build = cls(root, portfolio, audience)
         cls._current[root] = build
         return build
@@ -285,7 +286,11 @@ def _for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
     if audience.internal:
         return portfolio
     results = portfolio.results
-    return portfolio.only([i for i, r in enumerate(results) if r.plan and audience.includes(r.plan.data.get("client"))])
+    return portfolio.only([i for i, r in enumerate(results) if r.plan and audience.includes(_client_of(r))])
+
+
+def _client_of(result: CheckResult) -> object:
+    return result.plan.data.get(plan_template.roles().client) if result.plan else None
 
 
 def _stale(target: Path, source: Path) -> bool:

@@ -20,7 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from planbook import schema
-from planbook.model import STATUS_LABELS, TYPE_LABELS, ScheduledPhase, phase_schedule
+from planbook.model import ScheduledPhase, phase_schedule, status_labels, type_labels
 from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, PortfolioRow
 from planbook.site.portfolio_timeline import timeline_view
@@ -159,10 +159,10 @@ def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[
 
     # An option's label is our word for a value, or the plan's own text, isolated.
     statuses = sorted(
-        choices([r.status for r in rows], lambda s: STATUS_LABELS.get(s) or isolated(s)),
+        choices([r.status for r in rows], lambda s: status_labels().get(s) or isolated(s)),
         key=lambda c: status_order(c["value"]),
     )
-    types = choices([t for r in rows for t in r.types], lambda t: TYPE_LABELS.get(t) or isolated(t))
+    types = choices([t for r in rows for t in r.types], lambda t: type_labels().get(t) or isolated(t))
     types.sort(key=lambda c: schema.INTEGRATION_TYPES.index(c["value"]))
     clients = sorted(choices([r.client for r in rows], isolated), key=lambda c: str(c["value"]).casefold())
     return {
@@ -171,10 +171,10 @@ def table_view(rows: list[PortfolioRow], url_for: Callable[[str], str]) -> dict[
                 "row": row,
                 "url": url_for(Path(row.path).stem),  # the page is named after the file, whatever a draft's `id` says
                 "whole_id": len(row.id) <= WHOLE_ID_LENGTH,
-                "status_label": STATUS_LABELS.get(row.status, row.status),
+                "status_label": status_labels().get(row.status, row.status),
                 "status_class": row.status if row.status in schema.STATUSES else "invalid",
                 "status_order": status_order(row.status),
-                "type_labels": [TYPE_LABELS.get(t, t) for t in row.types],
+                "type_labels": [type_labels().get(t, t) for t in row.types],
                 "tracking": tracking_cells(row.tracking),
             }
             for row in rows
@@ -204,5 +204,5 @@ def status_view(rows: list[PortfolioRow]) -> dict[str, Any]:
     counts = {status: 0 for status in schema.STATUSES}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
-    bars = [{"status": s, "label": STATUS_LABELS.get(s, s), "count": n} for s, n in counts.items() if n]
+    bars = [{"status": s, "label": status_labels().get(s, s), "count": n} for s, n in counts.items() if n]
     return {"bars": bars, "total": len(rows), "most": max((n for n in counts.values() if n), default=1)}

@@ -12,7 +12,7 @@ import re
 from planbook import schema
 from planbook.cli import build_parser
 from planbook.findings import RULES
-from planbook.model import TYPE_LABELS
+from planbook.model import type_labels
 
 _TYPE_NAMES = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true or false"}
 _TITLE_FIELD = re.compile(r"\{([\w.]+)\}")
@@ -84,12 +84,12 @@ def checklist_table() -> str:
     """Every task and checklist item: the field that ticks it, and the line it is in the plan."""
     lines = ["| Field | Item in the plan | Applies to |", "|---|---|---|"]
     for field in schema.iter_fields():
-        if field.type != "boolean" or field.path[-1] == "done":
+        if field.type != "boolean" or "title" not in field.spec:  # a task has its line; a criterion's `done` has none
             continue
         text = _title_placeholders(_cell(field.spec.get("title") or field.description))
         applies = field.spec.get("x-requires-type")
         lines.append(
-            f"| {_name(field.dotted)} | {text} | {TYPE_LABELS[applies] + ' plans' if applies else 'every plan'} |"
+            f"| {_name(field.dotted)} | {text} | {type_labels()[applies] + ' plans' if applies else 'every plan'} |"
         )
     return _names_table(lines)
 

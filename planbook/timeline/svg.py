@@ -1,9 +1,7 @@
 """A plan's phase timeline as one server-side SVG, for the site's plan page and for the export alike.
 
 It draws what `planbook.model.tracking` worked out, so the picture and `planbook status` never
-disagree: for each phase the planned bar, the actual bar where the plan gives actual dates, the
-baseline as a line under them, a late phase marked in words as well as in red, and a labelled today
-line once the schedule has begun. A plan without a start date is drawn in days from its start.
+disagree: per phase the planned, actual and baseline bars, late marked in words and red, and today.
 
 The SVG is drawn at its own size (`WIDTH` px) and never scaled to its box: a scaled SVG scales its
 text, which is what made the Mermaid Gantt unreadable. A narrow window scrolls the figure's own box.
@@ -17,6 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from planbook import plan_template
 from planbook.escape import xml_text
 from planbook.model import ScheduledPhase, phase_schedule, progress_of
 from planbook.model.tasks import mapping_at
@@ -132,8 +131,9 @@ def _row(
             return None
         return (start - origin).days, (last - origin).days + 1
 
-    owner = mapping_at(dict(data), "phases", phase.key).get("owner")
-    done, total = progress_of(dict(data), ("phases", phase.key, "tasks"))
+    roles = plan_template.roles()
+    owner = mapping_at(dict(data), roles.phases, phase.key).get(roles.phase_owner)
+    done, total = progress_of(dict(data), (roles.phases, phase.key, roles.phase_tasks))
     planned = (phase.start_day, phase.start_day + phase.days)
     words = f"{phase.title}: planned for days {planned[0] + 1} to {planned[1]}"
     if phase.start is not None:

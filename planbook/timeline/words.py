@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from planbook import plan_template
 from planbook.escape import Markdown, cell
 from planbook.model import phase_schedule, progress_of
 
@@ -18,7 +19,9 @@ def timeline_table(data: Mapping[str, Any]) -> Markdown:
         return Markdown("")
     lines = ["| Phase | When | Length | Tasks done |", "|-------|------|--------|------------|"]
     for phase in schedule:
-        done, total = progress_of(dict(data), ("phases", phase.key, "tasks"))
+        done, total = progress_of(
+            dict(data), (plan_template.roles().phases, phase.key, plan_template.roles().phase_tasks)
+        )
         when = days_text(phase.start_day, phase.start_day + phase.days, None)
         if phase.start is not None and phase.last_day is not None:
             when = dates_text(phase.start, phase.last_day)

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from planbook import schema
+from planbook import plan_template, schema
 from planbook.loader import Plan, load_plan
 from planbook.model.people import (
-    ACTIVE_STATUSES,
     DEFAULT_MAX_ACTIVE_ROLES,
     Person,
+    active_statuses,
     is_active,
     max_active_roles,
     people_of,
@@ -23,7 +23,7 @@ from planbook.model.people import (
     plan_roles,
 )
 
-from conftest import PROJECTS, ROOT
+from conftest import PROJECTS
 
 
 def sample_data() -> dict[str, Any]:
@@ -61,7 +61,7 @@ def test_the_schema_marks_the_lead_every_team_role_and_every_phase_owner() -> No
 
 
 def test_each_roles_label_agrees_with_the_phase_title_and_the_templates_team_table() -> None:
-    template = (ROOT / "planbook" / "templates" / "plan.md.j2").read_text(encoding="utf-8")
+    template = plan_template.active().markdown
     team_table = set(re.findall(r"^\| \*\*(.+?)\*\* \| \{\{ plan\.value\(\"team\"", template, re.M))
     for field in person_fields():
         if field.phase is not None:
@@ -139,7 +139,7 @@ def test_a_draft_holding_wrong_types_names_nobody_and_raises_nothing(draft: dict
 
 
 def test_a_plan_is_active_from_discovery_to_support() -> None:
-    assert ACTIVE_STATUSES == ("discovery", "development", "testing", "deployment", "support")
+    assert active_statuses() == ("discovery", "development", "testing", "deployment", "support")
 
 
 @pytest.mark.parametrize("status", schema.STATUSES)

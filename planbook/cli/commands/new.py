@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from planbook import schema
 from planbook.cli.common import EXIT_OK, UsageError, shown
 from planbook.escape import one_line
 from planbook.paths import PROJECTS_DIR, case_collisions, inside_repository, name_problem, projects_dir
-from planbook.schema import INTEGRATION_TYPES, is_plan_id
+from planbook.schema import is_plan_id
 
 
 def add_parser(subparsers: Any) -> None:
@@ -23,7 +24,7 @@ def add_parser(subparsers: Any) -> None:
         "--type",
         dest="types",
         action="append",
-        choices=list(INTEGRATION_TYPES),
+        choices=list(schema.INTEGRATION_TYPES),  # the active template's, read when the parser is built
         default=[],
         help="an integration type; repeat for several",
     )
