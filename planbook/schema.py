@@ -10,8 +10,7 @@ with a few annotations of ours besides JSON Schema:
 - `x-template-count`: how many numbered placeholders the template shows for a list (2 if not given);
 - `x-internal`: content for the team only. No finding, diff or log line quotes a value from it;
 - `x-person`: the field names one person, in the role its value says (`team: QA`): the People page;
-- on `status`, `x-outside-lifecycle` (statuses with no gates) and `x-gates` (the checklists each
-  status needs done, as dotted field paths).
+- on `status`, `x-outside-lifecycle` (statuses with no gates) and `x-gates` (each status's checklists).
 
 Task titles name other fields in braces, by their dotted path: `Edge cases: {phases.testing.edge_cases}`.
 """
@@ -27,7 +26,7 @@ from typing import Any, TypeVar
 
 from planbook import plan_template
 from planbook.dates import is_plan_date
-from planbook.frontmatter.limits import FieldPath
+from planbook.frontmatter.limits import FieldPath as FieldPath  # re-exported: the modules above name it from here
 
 ITEM = "*"  # stands for "every item" in a field path of the schema
 _T = TypeVar("_T")
@@ -130,8 +129,7 @@ def fast_validator() -> Callable[[Any], Any]:
     detail, so `schema_errors` asks the detailed validator why."""
     import fastjsonschema
 
-    # never write defaults into the plan; the formats are ours alone
-    schema = copy.deepcopy(plan_schema())  # fastjsonschema rewrites `$ref`s in place; expanded_schema reads them
+    schema = copy.deepcopy(plan_schema())  # it rewrites `$ref`s in place; no defaults written, our formats
     validate: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False, formats=FORMATS)
     return validate
 
