@@ -137,6 +137,9 @@ def test_plan_page_shows_progress_completeness_and_status(sample_site) -> None:
     # tasks done, which "100% complete" read as a finished project.
     html = build.plan_page("NORTHWIND-001")
     assert '<span class="pb-badge pb-tasks-done">10 of 30 tasks done</span>' in html
+    # Its own tasks stand in their phases' checklists, ticked as they stand.
+    assert re.search(r'<input aria-label="Configure Shopify webhooks for refunds" type="checkbox" disabled="">', html)
+    assert re.search(r'<input aria-label="Agree the Shopify Payments[^"]*" checked="" type="checkbox"', html)
     assert "100% of fields filled</span>" in html
     assert "% complete<" not in html
 
