@@ -7,7 +7,15 @@ from typing import Any
 
 from planbook import escape, plan_template, schema
 from planbook.escape import Markdown
-from planbook.model import integration_label, overall_progress, progress_of, status_label, task_label, type_labels
+from planbook.model import (
+    integration_label,
+    overall_progress,
+    own_tasks,
+    progress_of,
+    status_label,
+    task_label,
+    type_labels,
+)
 from planbook.model.tasks import mapping_at, plan_types
 
 
@@ -78,6 +86,13 @@ class PlanView:
                 {"key": key, "done": states.get(key) is True, "label": Markdown(task_label(self._data, container, key))}
             )
         return rows
+
+    def own_tasks(self, *container: str) -> list[dict[str, Any]]:
+        """The plan's own tasks beside a checklist, in the plan's order, each as `tasks` gives one."""
+        return [
+            {"key": None, "done": task.done, "label": escape.inline(task.text)}
+            for task in own_tasks(self._data, container)
+        ]
 
     def progress(self, *container: str) -> tuple[int, int]:
         return progress_of(self._data, container)

@@ -176,7 +176,7 @@ def test_hostile_owner_and_name_stay_text_in_the_svg(hostile: str) -> None:
     assert all(not key.lower().startswith("on") for e in root.iter() for key in e.attrib)
     title = root.find(SVG + "title")
     assert title is not None and (title.text or "").startswith("Phase timeline of")
-    owner_line = [t for t in texts(root) if t.endswith("4 of 9 done")]
+    owner_line = [t for t in texts(root) if t.endswith("4 of 10 done")]
     assert len(owner_line) == 1 and len(owner_line[0]) <= 30  # cut to the label column, not over the bars
     assert len(svg) < 20_000  # a huge owner is not copied into the picture
 
@@ -214,7 +214,7 @@ def test_every_naughty_string_as_an_owner_keeps_the_svg_well_formed() -> None:
 
 def test_the_table_for_markdown_readers_lists_each_phase() -> None:
     table = timeline_table(northwind())
-    assert "| Phase 2: Development | Sep 21 – Oct 18, 2026 | 4 weeks | 4 of 9 |" in table
+    assert "| Phase 2: Development | Sep 21 – Oct 18, 2026 | 4 weeks | 4 of 10 |" in table
 
 
 def axis_labels(root: ET.Element) -> list[str]:

@@ -13,21 +13,25 @@ from planbook.model.labels import integration_label, status_label, status_labels
 from planbook.model.lifecycle import gate_checklists, lifecycle_index, previous_status
 from planbook.model.schedule import ScheduledPhase, duration_days, phase_schedule
 from planbook.model.tasks import (
-    TASK_LISTS,
+    OpenTask,
+    OwnTask,
     applicable_tasks,
     open_tasks,
     overall_progress,
+    own_tasks,
     progress_of,
     task_label,
+    task_lists,
     value_at,
 )
 from planbook.model.versions import GitFacts, date_label, is_committed_version, version_label
 
 __all__ = [
-    "TASK_LISTS",
     "status_labels",
     "type_labels",
     "GitFacts",
+    "OpenTask",
+    "OwnTask",
     "ScheduledPhase",
     "applicable_tasks",
     "completeness_of",
@@ -41,12 +45,14 @@ __all__ = [
     "lifecycle_index",
     "open_tasks",
     "overall_progress",
+    "own_tasks",
     "phase_schedule",
     "previous_status",
     "progress_of",
     "share_filled",
     "status_label",
     "task_label",
+    "task_lists",
     "value_at",
     "version_label",
 ]

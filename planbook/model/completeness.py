@@ -53,7 +53,8 @@ def content_values(data: dict[str, Any]) -> Iterator[Content]:
     """Every content field the plan should fill, with its value (None when missing).
 
     Optional fields count only when present, list-of-text fields count once per item (and once when
-    empty, unless an empty list is a complete answer), lists of mappings count each item's fields.
+    empty, unless an empty list is a complete answer), lists of mappings count each item's fields
+    (and an empty item's once, unless an empty list is a complete answer).
     Each comes with its schema, as (path, schema, value).
     """
     yield from _content(data, schema.expanded_schema(), ())
@@ -71,6 +72,8 @@ def _content(data: Any, spec: dict[str, Any], path: FieldPath) -> Iterator[Conte
         if kind == "object":
             yield from _content(value if isinstance(value, dict) else {}, child, child_path)
         elif kind == "array" and child.get("items", {}).get("type") == "object":
+            if value == [] and child.get("x-may-be-empty"):
+                continue
             items = value if isinstance(value, list) and value else [{}]
             for index, item in enumerate(items):
                 yield from _content(item, child["items"], (*child_path, index))

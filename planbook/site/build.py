@@ -85,8 +85,7 @@ class SiteBuild:
         """A new build of the project at `root` for `audience`: its plans loaded (reusing those unchanged
         since the last build, as `mkdocs serve` rebuilds on every edit) and checked. AudienceError when the
         audience is a client no plan names: no site is built for nobody."""
-        root = Path(root).absolute()
-        plan_template.activate(root)  # the project's own template, read again when it changed
+        plan_template.activate(root := Path(root).absolute())  # the project's template, read again when changed
         portfolio = load_portfolio(root / PROJECTS_DIR, today=today())  # read once a build
         require_plans(audience, (_client_of(result) for result in portfolio.results))
         build = cls(root, portfolio, audience)

@@ -64,18 +64,42 @@ def base_data() -> dict[str, Any]:
     data["internal"] = {"day_rate": "900 GBP", "budget": "45,000 GBP", "notes": "Margin is thin."}
     data["version"] = "1.0"
     data["open_items"]["blockers"] = ["None yet"]
+    # Any other free-text field the sample leaves out (one in an optional list: a phase's own tasks).
+    for path in free_text_fields():
+        try:
+            get_path(data, path)
+        except (KeyError, IndexError):
+            set_path(data, path, f"Plain text for {schema.dotted(path)}")
     return data
 
 
 def set_path(data: Any, path: FieldPath, value: Any) -> None:
-    """Set the value at `path`; an index one past the end of a list adds an item like the last."""
-    for part in path[:-1]:
+    """Set the value at `path`; an index one past the end of a list adds an item like the last. A list
+    or mapping the plan leaves out is added, and the first item of a list is a valid one built from
+    the schema, so a field inside an optional list (a phase's own tasks) can be set on any plan."""
+    for depth, part in enumerate(path[:-1]):
+        if isinstance(data, dict) and part not in data:
+            data[part] = [] if isinstance(path[depth + 1], int) else {}
         if isinstance(data, list) and part == len(data):
-            data.append(copy.deepcopy(data[-1]))
+            data.append(copy.deepcopy(data[-1]) if data else new_item(path[:depth]))
         data = data[part]
     if isinstance(data, list) and path[-1] == len(data):
         data.append(None)
     data[path[-1]] = value
+
+
+def new_item(list_path: FieldPath) -> Any:
+    """A valid item for the list at `list_path`: each required member of a mapping filled in (text,
+    or false), or a line of text."""
+    field = schema.field_for(list_path)
+    assert field is not None, list_path
+    items = field.spec.get("items", {})
+    if items.get("type") != "object":
+        return f"Plain text for {schema.dotted(list_path)}"
+    return {
+        name: False if items["properties"][name].get("type") == "boolean" else f"Plain text for {name}"
+        for name in items.get("required", ())
+    }
 
 
 def get_path(data: Any, path: FieldPath) -> Any:

@@ -131,12 +131,15 @@ def test_plan_page_shows_progress_completeness_and_status(sample_site) -> None:
     page = Elements(build.plan_page("NORTHWIND-001"))
     progress = page.find("progress")
     assert len(progress) == 5  # one per phase
-    assert (progress[0]["value"], progress[0]["max"]) == ("5", "5")
+    assert (progress[0]["value"], progress[0]["max"]) == ("6", "6")  # five of the template's, one of its own
     assert page.find("span", class_="pb-status--development")
-    # What each figure measures, side by side: NORTHWIND-001 has every field filled and 9 of its 28
+    # What each figure measures, side by side: NORTHWIND-001 has every field filled and 10 of its 30
     # tasks done, which "100% complete" read as a finished project.
     html = build.plan_page("NORTHWIND-001")
-    assert '<span class="pb-badge pb-tasks-done">9 of 28 tasks done</span>' in html
+    assert '<span class="pb-badge pb-tasks-done">10 of 30 tasks done</span>' in html
+    # Its own tasks stand in their phases' checklists, ticked as they stand.
+    assert re.search(r'<input aria-label="Configure Shopify webhooks for refunds" type="checkbox" disabled="">', html)
+    assert re.search(r'<input aria-label="Agree the Shopify Payments[^"]*" checked="" type="checkbox"', html)
     assert "100% of fields filled</span>" in html
     assert "% complete<" not in html
 
