@@ -226,7 +226,7 @@ def _settings(text: str, shown: str) -> tuple[dict[str, Any], dict[tuple[Any, ..
         builder = Builder(lines)
         values = builder.build(node, (), 0)
     except Refused as e:
-        raise TemplateError(f"{shown}:{e.position[0]}:{e.position[1]}: {e.message}") from None
+        raise TemplateError(f"{shown}:{e.position[0] - 1}:{e.position[1]}: {e.message}") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
@@ -235,7 +235,10 @@ def _settings(text: str, shown: str) -> tuple[dict[str, Any], dict[tuple[Any, ..
         raise TemplateError(f"{shown}:1:1: invalid YAML: {escape.one_line(e)}") from None
     if not isinstance(values, dict):
         raise TemplateError(f"{shown}:1:1: the file must be a mapping of settings")
-    return values, {**builder.positions, **builder.key_positions}
+    # The builder counts lines as a plan's front matter, after its opening `---`: one more than here.
+    return values, {
+        path: (line - 1, column) for path, (line, column) in {**builder.positions, **builder.key_positions}.items()
+    }
 
 
 def _failer(shown: str, positions: dict[tuple[Any, ...], tuple[int, int]]) -> typing.Callable[..., TemplateError]:
