@@ -144,7 +144,8 @@ def test_dropped_values_land_in_the_notes_and_split_fills_both_fields(repo: GitR
     assert notes.startswith("\n## Meeting notes\n")  # the notes as they were, byte for byte, then the values
     assert "## Values dropped by template version 2\n" in notes
     assert '```yaml\ntime_savings: "about 12 hours a week of manual entry and reconciliation"\n```\n' in notes
-    assert "template_version" not in (repo.path / "projects" / "BRIGHTLEAF-014.md").read_text(encoding="utf-8")
+    brightleaf = (repo.path / "projects" / "BRIGHTLEAF-014.md").read_bytes()  # not named: not touched
+    assert brightleaf == (PROJECTS / "BRIGHTLEAF-014.md").read_bytes()
 
 
 def test_check_shows_the_diff_and_changes_nothing(repo: GitRepo, capsys) -> None:
@@ -293,8 +294,10 @@ def test_check_warns_only_about_plans_behind(repo: GitRepo, capsys) -> None:
     assert main(["upgrade", "NORTHWIND-001"]) == 0
     main(["check"])
     out = capsys.readouterr().out
+    lines = (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if text.startswith("template_version:"))
     assert (
-        "projects/CASCADE-007.md:2:1: PB112 warning: the plan follows template version 1, and the template is at version 2: run `planbook upgrade projects/CASCADE-007.md`"
+        f"projects/CASCADE-007.md:{line}:19: PB112 warning: the plan follows template version 1, and the template is at version 2: run `planbook upgrade projects/CASCADE-007.md`"
         in out
     )
     assert not re.search(r"NORTHWIND-001\.md:\d+:\d+: PB112", out)
