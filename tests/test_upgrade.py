@@ -32,9 +32,20 @@ MIGRATION = """migrations:
         separator: ";"
       - drop: time_savings
       - add: monitoring.alert_channel
+      - add: security.data_retention
+"""
+#: The section version 2 adds to the plan's Markdown, after Monitoring.
+SECURITY_SECTION = """## 8b. SECURITY
+
+**Data retention**: {{ plan.value("security", "data_retention") }}
+
+---
+
 """
 #: What check may find after the upgrade, and not before: the new placeholders, and the new task not done.
-NEW_FINDINGS = re.compile(r"PB201 placeholder \[(ALERT_CHANNEL|MIGRATION_RECORD_COUNT)\]|PB302 .*\"Webhooks\"")
+NEW_FINDINGS = re.compile(
+    r"PB201 placeholder \[(ALERT_CHANNEL|MIGRATION_RECORD_COUNT|DATA_RETENTION)\]|PB302 .*\"Webhooks\""
+)
 
 
 def _version_2(folder: Path) -> None:
@@ -64,11 +75,27 @@ def _version_2(folder: Path) -> None:
         "description": "Where alerts go.",
     }
     monitoring.setdefault("required", []).append("alert_channel")
+    props["security"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "How the integration keeps the client's data safe.",
+        "required": ["data_retention"],
+        "properties": {
+            "data_retention": {
+                "type": "string",
+                "x-placeholder": "DATA_RETENTION",
+                "maxLength": 500,
+                "description": "How long synced records are kept, and where.",
+            }
+        },
+    }
+    fields["required"].append("security")
     (folder / "plan.schema.json").write_text(json.dumps(fields, indent=2), encoding="utf-8")
     markdown = (folder / "plan.md.j2").read_text(encoding="utf-8")
     markdown = markdown.replace("{{ plan.timeline }}", "{{ plan.total_timeline }}")
     markdown = re.sub(r"^.*plan\.time_savings.*\n", "", markdown, flags=re.M)
     markdown = markdown.replace('plan.value("migration", "scope")', 'plan.value("migration", "objects")')
+    markdown = markdown.replace("## 9. OPEN ITEMS", SECURITY_SECTION + "## 9. OPEN ITEMS")
     (folder / "plan.md.j2").write_text(markdown, encoding="utf-8")
     settings = (folder / "template.yml").read_text(encoding="utf-8")
     settings = settings.replace("version: 1", "version: 2").replace("migrations: []\n", MIGRATION)
@@ -122,6 +149,22 @@ def test_the_samples_upgrade_keep_their_comments_and_pass_check_again(repo: GitR
     assert _texts(repo) == upgraded and "upgraded" not in capsys.readouterr().out
 
 
+def test_the_new_section_shows_the_new_field_once_it_is_filled_in(repo: GitRepo, capsys) -> None:
+    """The template's new section renders each plan's value; before it is filled in, its placeholder."""
+    assert main(["upgrade"]) == 0
+    assert main(["render", "NORTHWIND-001"]) == 0
+    page = capsys.readouterr().out
+    assert "## 8b. SECURITY\n\n**Data retention**: \\[DATA\\_RETENTION\\]\n" in page  # escaped as Markdown
+    north = repo.path / "projects" / "NORTHWIND-001.md"
+    text = north.read_text(encoding="utf-8")
+    assert '  data_retention: "[DATA_RETENTION]"\n' in text
+    north.write_text(
+        text.replace('"[DATA_RETENTION]"', '"90 days, in the client\'s own AWS account"'), encoding="utf-8"
+    )
+    assert main(["render", "NORTHWIND-001"]) == 0
+    assert "**Data retention**: 90 days, in the client's own AWS account" in capsys.readouterr().out
+
+
 def test_dropped_values_land_in_the_notes_and_split_fills_both_fields(repo: GitRepo) -> None:
     cascade = repo.path / "projects" / "CASCADE-007.md"
     cascade.write_text(
@@ -162,7 +205,8 @@ def test_the_landed_samples_are_up_to_date_and_round_trip_byte_for_byte(monkeypa
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(plan_template, "_active", None)
     before = {path: path.read_bytes() for path in SAMPLES}
-    assert main(["upgrade", "--check"]) == 0 and capsys.readouterr().out == ""
+    assert main(["upgrade", "--check"]) == 0
+    assert capsys.readouterr().out == "3 plans checked: all at template version 1, nothing to upgrade\n"
     assert {path: path.read_bytes() for path in SAMPLES} == before
     for path in SAMPLES:
         plan = load_plan(path)
@@ -243,7 +287,8 @@ def test_a_plan_that_does_not_load_is_reported_and_skipped(repo: GitRepo, capsys
     captured = capsys.readouterr()
     assert re.search(r"^projects/BAD-1\.md:2:5: PB008", captured.err, re.M), captured.err
     assert bad.read_text(encoding="utf-8") == "---\nid: &a BAD-1\nname: *a\n---\n"
-    assert captured.out.count("upgraded") == 3
+    assert captured.out.count("upgraded projects/") == 3
+    assert captured.out.endswith("3 of 4 plans upgraded, to template version 2\n")
 
 
 def test_hostile_values_survive_and_the_printed_lines_are_escaped(repo: GitRepo, capsys) -> None:

@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         for upgrade in changed:
             sys.stdout.write(terminal_lines(upgrade.diff().removesuffix("\n")) + "\n")
+        print(_summary(len(changed), len(upgrades), template.version, would=True))
         return EXIT_FINDINGS if changed or problems else EXIT_OK
     if any(upgrade.conflict for upgrade in upgrades):
         print("planbook: no plan was changed: mend the conflicts above, then upgrade again", file=sys.stderr)
@@ -59,7 +60,16 @@ def run(args: argparse.Namespace) -> int:
     for upgrade in changed:
         if not any(problem.startswith(f"{upgrade.path}:") for problem in failures):
             print(one_line(f"upgraded {upgrade.path}: template version {upgrade.from_version} → {template.version}"))
+    print(_summary(len(changed) - len(failures), len(upgrades), template.version, would=False))
     return EXIT_FINDINGS if problems or failures else EXIT_OK
+
+
+def _summary(changed: int, plans: int, version: int, *, would: bool) -> str:
+    """One line for the whole run: `2 of 3 plans would change, to template version 2`."""
+    noun = f"{plans} plan{'s' if plans != 1 else ''}"
+    if not changed:
+        return f"{noun} checked: all at template version {version}, nothing to upgrade"
+    return f"{changed} of {noun} {'would change' if would else 'upgraded'}, to template version {version}"
 
 
 def _named(names: list[str]) -> list[Path]:
