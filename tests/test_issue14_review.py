@@ -11,10 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_upgrade import repo  # noqa: F401  (the fixture: the samples under a version-2 template)
 
+from planbook.cli import main
 from planbook.plan_template import TemplateError, load_template
+from planbook.upgrade import read_migrations, upgrade_plans, write_upgrades
 
-from conftest import ROOT
+from conftest import ROOT, GitRepo
 
 
 @pytest.fixture
@@ -114,3 +117,75 @@ def test_fields_planbook_reads_are_checked_with_the_template(template_dir: Path,
     assert error.startswith("template/plan.schema.json:") and says in error, error
     line, column = (int(part) for part in error.split(":")[1:3])
     assert line > 1 and column > 1  # at the field, not the file's start
+
+
+# -- planbook upgrade and PB112, on the samples under test_upgrade's version-2 template --------------------
+
+NORTHWIND = Path("projects") / "NORTHWIND-001.md"
+
+
+def _set_version(repo: GitRepo, value: str) -> None:
+    path = repo.path / NORTHWIND
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("template_version: 1\n", f"template_version: {value}\n"),
+        encoding="utf-8",
+    )
+
+
+def test_a_plan_ahead_of_the_template_is_named_by_check_and_left_by_upgrade(repo: GitRepo, capsys) -> None:
+    """check said nothing of `template_version: 99` while upgrade refused it; and -1 or 0 got PB112's
+    `run planbook upgrade`, which then refused them as no version."""
+    _set_version(repo, "99")
+    main(["check", str(NORTHWIND)])
+    out = capsys.readouterr().out
+    assert "PB112 warning: the plan follows template version 99, and the template is at version 2: is this" in out
+    assert main(["upgrade", "NORTHWIND-001"]) == 1
+    assert "newer than the template's 2" in capsys.readouterr().err
+    for value in ("0", "-1"):
+        _set_version(repo, "99")  # back to a line to replace
+        (repo.path / NORTHWIND).write_text(
+            (repo.path / NORTHWIND).read_text(encoding="utf-8").replace("version: 99\n", f"version: {value}\n"),
+            encoding="utf-8",
+        )
+        main(["check", str(NORTHWIND)])
+        out = capsys.readouterr().out
+        assert "PB105" in out and "PB112" not in out, out
+
+
+def test_a_whole_number_written_2_0_is_the_version_for_check_and_upgrade_alike(repo: GitRepo, capsys) -> None:
+    """The schema takes 2.0 for an integer; upgrade refused it as no version, and check warned of nothing."""
+    _set_version(repo, "1.0")
+    main(["check", str(NORTHWIND)])
+    assert "PB112 warning: the plan follows template version 1," in capsys.readouterr().out
+    assert main(["upgrade", "NORTHWIND-001"]) == 0
+    assert "template_version: 2\n" in (repo.path / NORTHWIND).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("front_breaks", [0, 5, 10_000])
+def test_the_notes_keep_their_own_line_breaks_byte_for_byte(repo: GitRepo, front_breaks: int) -> None:
+    """A file with some CRLF lines had every line of its notes turned to CRLF, and lone CRs to CRLF too."""
+    path = repo.path / NORTHWIND
+    head, notes = path.read_text(encoding="utf-8").split("\n---\n", 1)
+    notes = notes.replace("\n", "\r", 3)  # lone CRs, as an old Mac editor leaves them
+    path.write_bytes((head.replace("\n", "\r\n", front_breaks) + "\n---\n" + notes).encode("utf-8"))
+    assert main(["upgrade", "NORTHWIND-001"]) == 0
+    after = path.read_bytes()
+    closing = after.index(b"\n---\n")
+    assert after[closing:].startswith(("\n---\n" + notes).encode("utf-8"))  # the notes as they were, then
+    assert b"## Values dropped by template version 2" in after[closing + len(notes) :]  # the dropped value
+    front = after[: after.index(b"\n---\n")]
+    if front_breaks:
+        assert front.replace(b"\r\n", b"").count(b"\n") == 0  # the front matter takes the file's CRLF
+    else:
+        assert b"\r" not in front
+
+
+def test_a_plan_changed_after_it_was_read_is_not_written_over(repo: GitRepo) -> None:
+    path = repo.path / NORTHWIND
+    upgrades = upgrade_plans([path], read_migrations())
+    assert upgrades[0].changed
+    path.write_text(path.read_text(encoding="utf-8") + "\nA line the author added meanwhile.\n", encoding="utf-8")
+    edited = path.read_bytes()
+    problems = write_upgrades(upgrades)
+    assert problems == [f"{NORTHWIND}:1:1: the plan changed since it was read; upgrade again"]
+    assert path.read_bytes() == edited
