@@ -89,7 +89,7 @@ RULES: dict[str, Rule] = {
             "PB112",
             "template-behind",
             "warning",
-            "The plan follows an older version of the template: `planbook upgrade` brings it along.",
+            "The plan follows another version of the template: an older one `planbook upgrade` brings along, or a newer one.",
         ),
         # PB2xx: placeholders left from the template.
         Rule("PB201", "placeholder", "error", "A `[PLACEHOLDER]` from the template is left unfilled."),

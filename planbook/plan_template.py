@@ -29,9 +29,10 @@ from typing import Any
 
 import yaml
 
-from planbook import escape, paths
+from planbook import escape, paths, template_fields
 from planbook.files import read_bounded
 from planbook.frontmatter import Builder, Lines, Refused
+from planbook.frontmatter.careful import scan_events
 
 #: The template's folder, relative to the project's root.
 TEMPLATE_DIR = "template"
@@ -40,6 +41,7 @@ FIELDS_FILE = "plan.schema.json"
 MARKDOWN_FILE = "plan.md.j2"
 TEMPLATE_FILES = (SETTINGS_FILE, FIELDS_FILE, MARKDOWN_FILE)
 MAX_FILE_BYTES = 2_000_000
+SETTINGS_KEYS = frozenset({"version", "roles", "statuses", "migrations"})
 
 
 class TemplateError(ValueError):
@@ -153,6 +155,11 @@ def load_template(folder: Path | None) -> PlanTemplate:
                 f"`roles.{member}` names `{escape.one_line(missing[0])}`, which no field in {FIELDS_FILE} has",
             )
     statuses = _dataclass_from(Statuses, settings.get("statuses"), ("statuses",), fail)
+    template_fields.check_fields(
+        fields, texts[FIELDS_FILE], _shown(folder, FIELDS_FILE), roles, statuses, fail, TemplateError
+    )
+    for key in sorted(set(settings) - SETTINGS_KEYS):
+        raise fail((key,), f"no setting `{escape.one_line(key)}`; the settings are {', '.join(sorted(SETTINGS_KEYS))}")
     migrations = settings.get("migrations", [])
     if not isinstance(migrations, list) or not all(isinstance(m, dict) for m in migrations):
         raise fail(("migrations",), "`migrations` must be a list of mappings, one per version")
@@ -218,15 +225,16 @@ def _read(path: Path, folder: Path | None) -> str:
 def _settings(text: str, shown: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], tuple[int, int]]]:
     """`template.yml` as plain values, loaded as plans are (no tags, aliases or duplicate keys), with
     the position of every key."""
-    lines = Lines(text)
+    lines = FileLines(text)
     try:
+        scan_events(text, lines)  # aliases and deep nesting refused before the recursive composer runs
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is None:
             raise TemplateError(f"{shown}:1:1: the file is empty; it must give the template's version and roles")
         builder = Builder(lines)
         values = builder.build(node, (), 0)
     except Refused as e:
-        raise TemplateError(f"{shown}:{e.position[0] - 1}:{e.position[1]}: {e.message}") from None
+        raise TemplateError(f"{shown}:{e.position[0]}:{e.position[1]}: {e.message}") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
@@ -235,10 +243,16 @@ def _settings(text: str, shown: str) -> tuple[dict[str, Any], dict[tuple[Any, ..
         raise TemplateError(f"{shown}:1:1: invalid YAML: {escape.one_line(e)}") from None
     if not isinstance(values, dict):
         raise TemplateError(f"{shown}:1:1: the file must be a mapping of settings")
-    # The builder counts lines as a plan's front matter, after its opening `---`: one more than here.
-    return values, {
-        path: (line - 1, column) for path, (line, column) in {**builder.positions, **builder.key_positions}.items()
-    }
+    return values, {**builder.positions, **builder.key_positions}
+
+
+class FileLines(Lines):
+    """Lines and columns in a YAML file of its own, counted from its first line: `Lines` counts a plan's
+    front matter, whose first line is the file's second, after the opening `---`."""
+
+    def at(self, mark: Any) -> tuple[int, int]:
+        line, column = super().at(mark)
+        return line - 1, column
 
 
 def _failer(shown: str, positions: dict[tuple[Any, ...], tuple[int, int]]) -> typing.Callable[..., TemplateError]:

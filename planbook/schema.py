@@ -112,8 +112,8 @@ ID_PATTERN: str
 
 
 def __getattr__(name: str) -> Any:
-    """`schema.STATUSES` and the rest, read from the active template each time they are asked for."""
-    facts = _facts()
+    """`schema.STATUSES` and the rest, from the active template; no other name (`__path__`) reads it."""
+    facts = _facts() if name in __annotations__ else {}
     if name in facts:
         return facts[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

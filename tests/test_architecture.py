@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
         "planbook.paths",
         "planbook.visible",
         "planbook.trusted_html",
+        "planbook.template_fields",
     },
     {
         "planbook.frontmatter",

@@ -46,7 +46,12 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
         ("  phase_tasks: tasks", "  phase_tasks: phases.tasks", "template/template.yml:", "not a dotted path"),
         ("  client: client", "  client: client\n  client: name", "template/template.yml:14:", "duplicate key"),
         ("  client: client", "  client: !!python/name:os.system client", "template/template.yml:13:", ""),
-        ("  id: id\n  title: name", "  id: &x id\n  title: *x", "template/template.yml:11:", "aliases are not allowed"),
+        (
+            "  id: id\n  title: name",
+            "  id: &x id\n  title: *x",
+            "template/template.yml:11:",
+            "anchor (`&name`) is not allowed",
+        ),
         ("migrations: []", "migrations: {}", "template/template.yml:", "list of mappings"),
         ("statuses:", "statuses:\n  later: paused", "template/template.yml:", "no member `later`"),
     ],

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planbook.files import write_atomic
+from planbook.files import read_bounded, write_atomic
+from planbook.loader import MAX_FILE_BYTES
 from planbook.upgrade.migrations import Migration, MigrationError, read_migrations
 from planbook.upgrade.plans import PlanUpgrade, upgrade_plan, upgrade_plans
 
@@ -33,6 +34,9 @@ def write_upgrades(upgrades: Sequence[PlanUpgrade]) -> list[str]:
     for upgrade in upgrades:
         if upgrade.changed and not upgrade.problems:
             try:
+                if read_bounded(upgrade.file, MAX_FILE_BYTES) != upgrade.before.encode("utf-8"):
+                    problems.append(f"{upgrade.path}:1:1: the plan changed since it was read; upgrade again")
+                    continue  # someone's edit, kept: the upgrade would have put the old text back
                 write_atomic(upgrade.file, upgrade.after)
             except OSError as e:
                 problems.append(f"{upgrade.path}:1:1: cannot write the plan: {e.strerror or e}")

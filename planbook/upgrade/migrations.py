@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from planbook import escape, plan_template, schema
-from planbook.frontmatter import Builder, Lines, Refused
+from planbook.frontmatter import Builder, Refused
 
 Path = tuple[str, ...]
 
@@ -217,7 +217,7 @@ def _placeholder(name: str, number: int) -> str:
 
 def _positions(text: str) -> tuple[dict[tuple[Any, ...], tuple[int, int]], dict[tuple[Any, ...], tuple[int, int]]]:
     """Where each key and value of template.yml stands, as `plan_template` read it (safely)."""
-    builder = Builder(Lines(text))
+    builder = Builder(plan_template.FileLines(text))
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None:

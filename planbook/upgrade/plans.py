@@ -28,6 +28,7 @@ from planbook.upgrade.steps import PlanEdit, apply_step, insert
 
 _KEY_OPENS_BLOCK = re.compile(r"^( *)(?:- )?[^#\s][^#]*:\s*(?:#.*)?$")
 _ITEM = re.compile(r"^( *)- ")
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")  # as the loader breaks lines
 
 
 @dataclasses.dataclass
@@ -76,8 +77,13 @@ def upgrade_plan(file: Path, migrations: Sequence[Migration]) -> PlanUpgrade:
     except (OSError, UnicodeDecodeError) as e:  # pragma: no cover - it loaded a moment ago
         return PlanUpgrade(shown, file, "", "", [one_line(f"{shown}:1:1: cannot read the file again: {e}")])
     result = PlanUpgrade(shown, file, raw, raw)
+    if _LINE_BREAK.sub("\n", raw.removeprefix("\ufeff")) != loaded.source:
+        result.problems.append(f"{shown}:1:1: the file changed while it was read; upgrade again")
+        return result
     version = loaded.data.get(roles.template_version, 1)
     line, column = loaded.position((roles.template_version,))
+    if isinstance(version, float) and version.is_integer():  # the schema takes 2.0 as a whole number
+        version = int(version)
     if type(version) is not int or version < 1:
         result.problems.append(f"{shown}:{line}:{column}: `{roles.template_version}` must be a whole number, 1 or more")
         return result
@@ -91,7 +97,7 @@ def upgrade_plan(file: Path, migrations: Sequence[Migration]) -> PlanUpgrade:
     if version == template.version:
         return result
     try:
-        after = _upgraded(loaded, version, migrations, result)
+        after = _upgraded(loaded, raw.removeprefix("\ufeff"), version, migrations, result)
     except YAMLError as e:  # the safe loader took it; should ruamel.yaml not, say where
         marked = e if isinstance(e, MarkedYAMLError) else None
         mark = marked.problem_mark if marked is not None else None
@@ -101,15 +107,18 @@ def upgrade_plan(file: Path, migrations: Sequence[Migration]) -> PlanUpgrade:
         return result
     if result.conflict or after is None:
         return result
-    if raw.startswith("\ufeff"):
-        after = "\ufeff" + after
-    result.after = after.replace("\n", "\r\n") if "\r\n" in raw else after
+    result.after = "\ufeff" + after if raw.startswith("\ufeff") else after
     return result
 
 
-def _upgraded(loaded: Plan, version: int, migrations: Sequence[Migration], result: PlanUpgrade) -> str | None:
+def _upgraded(
+    loaded: Plan, text: str, version: int, migrations: Sequence[Migration], result: PlanUpgrade
+) -> str | None:
+    """The plan's new text: its front matter written again, with the file's line breaks (CRLF if it has
+    any), and the closing `---` and the notes taken from `text` as they are, whatever their line breaks."""
     roles = plan_template.roles()
-    lines = loaded.source.split("\n")
+    parts = _LINE_BREAK.split(text)  # each line, then the break after it: the loader's lines, one for one
+    newline = "\r\n" if "\r\n" in text else "\n"
     end = loaded.notes_line - 2  # the closing `---`
     mapping_indent, offset = guess_indent(loaded.yaml_text)
     yaml = round_trip_yaml(mapping_indent, offset)
@@ -140,10 +149,10 @@ def _upgraded(loaded: Plan, version: int, migrations: Sequence[Migration], resul
         insert(edit, doc, (roles.template_version,), plan_template.active().version, before=roles.version)
     out = io.StringIO()
     yaml.dump(doc, out)
-    tail = "\n".join(lines[end:])  # the closing `---` and the notes, as they are
+    tail = "".join(parts[2 * end :])  # the closing `---` and the notes, byte for byte
     for migration, values in dropped:
-        tail = _with_dropped(tail, migration, values, yaml)
-    return lines[0] + "\n" + out.getvalue() + tail
+        tail = _with_dropped(tail, migration, values, yaml, newline)
+    return parts[0] + newline + out.getvalue().replace("\n", newline) + tail
 
 
 def round_trip_yaml(mapping_indent: int = 2, offset: int = 2) -> YAML:
@@ -175,7 +184,7 @@ def guess_indent(text: str) -> tuple[int, int]:
     return mapping or 2, offset if offset is not None else 2
 
 
-def _with_dropped(tail: str, migration: Migration, values: list[tuple[str, Any]], yaml: YAML) -> str:
+def _with_dropped(tail: str, migration: Migration, values: list[tuple[str, Any]], yaml: YAML, newline: str) -> str:
     """The closing `---` and the notes, with a section holding the values a migration dropped, as YAML in a fenced block: no
     value is lost, and none is read as Markdown."""
     internal = plan_template.roles().internal
@@ -190,7 +199,8 @@ def _with_dropped(tail: str, migration: Migration, values: list[tuple[str, Any]]
     )
     if any(dotted.split(".")[0] == internal for dotted, _ in values):  # the team's content stays the team's
         section = f"<!-- internal -->\n{section}<!-- /internal -->\n"
-    if not tail.endswith("\n"):
-        tail += "\n"
-    blank = "" if tail.endswith("\n\n") or tail.count("\n") == 1 else "\n"
-    return tail + blank + section
+    if not tail.endswith(("\n", "\r")):
+        tail += newline
+    lines = _LINE_BREAK.sub("\n", tail)
+    blank = "" if lines.endswith("\n\n") or lines.count("\n") == 1 else newline
+    return tail + blank + section.replace("\n", newline)
