@@ -110,3 +110,25 @@ def test_a_renamed_field_is_an_edit_to_the_template_alone(git_repo, capsys, monk
     assert ("customer",) in schema.field_by_path() and ("client",) not in schema.field_by_path()
     assert main(["status", "--format", "csv"]) == 0
     assert "Northwind Outfitters Ltd." in capsys.readouterr().out
+
+
+def test_help_and_version_work_beside_a_broken_template(git_repo, capsys, monkeypatch) -> None:
+    shutil.copytree(ROOT / "planbook" / "default_template", git_repo.path / "template")
+    _edit(git_repo.path / "template", "template.yml", "version: 1", "version: true")
+    monkeypatch.chdir(git_repo.path)
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    with pytest.raises(SystemExit) as exited:
+        main(["new", "--help"])
+    assert exited.value.code == 0 and "integration types" in capsys.readouterr().out
+    assert main(["new", "ACME-1"]) == 2
+    assert "template/template.yml:6:1: `version` must be a whole number" in capsys.readouterr().err
+
+
+def test_new_takes_the_templates_integration_types(git_repo, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(git_repo.path)
+    assert main(["new", "ACME-1", "--type", "payroll"]) == 2
+    assert "'payroll' is not an integration type of the template; choose from accounting" in capsys.readouterr().err
+    assert not (git_repo.path / "projects" / "ACME-1.md").exists()
+    assert main(["new", "ACME-1", "--type", "marketing"]) == 0

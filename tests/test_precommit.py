@@ -127,6 +127,26 @@ def test_a_commit_of_a_plan_with_a_placeholder_is_refused_with_its_line(clone, p
 
 
 @slow
+def test_a_template_change_that_plans_fail_is_refused_at_commit(clone, pre_commit_env):
+    """A new Phase 2 task in template/ is one the plans past Phase 2 have not done: the commit of the
+    template alone is refused with each plan's PB302, as CI would refuse it."""
+    installed = pre_commit(clone.path, pre_commit_env, "install")
+    assert installed.returncode == 0, installed.stderr
+    fields = clone.path / "template" / "plan.schema.json"
+    text = fields.read_text(encoding="utf-8")
+    anchor = '                "sync_workflows": {'
+    assert anchor in text
+    task = '                "webhooks": {"type": "boolean", "title": "Register webhooks", "default": false},\n'
+    fields.write_text(text.replace(anchor, task + anchor, 1), encoding="utf-8")
+    refused = commit(clone, pre_commit_env, "Phase 2 gains a webhooks task")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    assert "planbook check (every plan, the template changed)" in output and "Failed" in output
+    assert re.search(r"projects/CASCADE-007\.md:\d+:\d+: PB302 .*\"Register webhooks\" is not done", output)
+    assert "NORTHWIND-001.md" not in output  # in development: the task is not due yet
+
+
+@slow
 def test_a_placeholder_in_the_readme_is_refused_too(clone, pre_commit_env):
     assert pre_commit(clone.path, pre_commit_env, "install").returncode == 0
     readme = (clone.path / "README.md").read_text(encoding="utf-8")
@@ -209,7 +229,11 @@ def local_hooks() -> dict[str, dict]:
 def test_config_and_manifest_pass_pre_commits_own_validation():
     from pre_commit.clientlib import load_config, load_manifest
 
-    assert [hook["id"] for hook in load_manifest(str(MANIFEST))] == ["planbook-check", "planbook-placeholders"]
+    assert [hook["id"] for hook in load_manifest(str(MANIFEST))] == [
+        "planbook-check",
+        "planbook-check-template",
+        "planbook-placeholders",
+    ]
     assert load_config(str(CONFIG))["repos"][0]["repo"] == "local"
 
 
@@ -230,6 +254,9 @@ def test_the_manifest_and_the_local_hooks_check_the_same_files():
         assert local["entry"] == f"python -m planbook.cli {hook['entry'].removeprefix('planbook ')}"
         assert hook["language"] == local["language"] == "python"
     assert hooks["planbook-check"]["files"] == manifest()[0]["files"]
+    template_hook = next(hook for hook in manifest() if hook["id"] == "planbook-check-template")
+    assert hooks["planbook-check-template"]["files"] == template_hook["files"] == "^template/"
+    assert hooks["planbook-check-template"]["pass_filenames"] is template_hook["pass_filenames"] is False
 
 
 def requirement_pins() -> dict[str, str]:

@@ -24,12 +24,7 @@ __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        plan_template.activate(project_root())  # the template of the project the command runs in
-    except TemplateError as e:
-        print(f"planbook: error: {one_line(e)}", file=sys.stderr)
-        return EXIT_USAGE
-    parser = build_parser()
+    parser = build_parser()  # reads no template: `--help` and `--version` work beside a broken one
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
@@ -38,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     guards = PipeGuard(stdout), PipeGuard(stderr)
     sys.stdout, sys.stderr = guards
     try:
+        plan_template.activate(project_root())  # the template of the project the command runs in
         code: int = args.run(args)
         return code
     except (UsageError, TodayError, TemplateError) as e:

@@ -121,3 +121,15 @@ def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
         [sys.executable, "-m", "planbook.cli", "upgrade", "--check"], cwd=project.path, capture_output=True, text=True
     )
     assert again.returncode == 0, again.stdout + again.stderr
+    # The export and the field reference follow the template too.
+    export = subprocess.run(
+        [sys.executable, "-m", "planbook.cli", "export", "CASCADE-007", "--format", "md", "-o", "-"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+    )
+    assert export.returncode == 0, export.stderr
+    assert "- [x] Register Shopify webhooks" in export.stdout
+    reference = (project.path / "site" / "reference" / "fields" / "index.html").read_text(encoding="utf-8")
+    assert "tasks.<wbr>webhooks</code>" in reference
+    assert "<td>Register <code>&#91;SYSTEM&#95;A&#93;</code> webhooks</td>" in reference

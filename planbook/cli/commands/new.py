@@ -24,9 +24,9 @@ def add_parser(subparsers: Any) -> None:
         "--type",
         dest="types",
         action="append",
-        choices=list(schema.INTEGRATION_TYPES),  # the active template's, read when the parser is built
+        metavar="TYPE",
         default=[],
-        help="an integration type; repeat for several",
+        help="one of the template's integration types (accounting, marketing, fulfillment in the default); repeat for several",
     )
     parser.add_argument("--migration", action="store_true", help="the project migrates existing data")
     parser.add_argument(
@@ -42,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     from planbook.files import write_atomic
     from planbook.scaffold import scaffold
 
+    unknown = [kind for kind in args.types if kind not in schema.INTEGRATION_TYPES]
+    if unknown:
+        choices = ", ".join(schema.INTEGRATION_TYPES)
+        raise UsageError(f"{unknown[0]!r} is not an integration type of the template; choose from {choices}")
     if not is_plan_id(args.id):
         raise UsageError(f"{args.id!r} is not a project ID: use letters, digits, '.', '_' and '-', like ACME-042")
     reserved = name_problem(args.id)
