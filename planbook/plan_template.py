@@ -114,6 +114,7 @@ class PlanTemplate:
     markdown: str
     settings_text: str
     fingerprint: str
+    validate: typing.Callable[[Any], Any]  # the fields' compiled validator (`schema.fast_validator`)
 
     @property
     def where(self) -> str:
@@ -155,7 +156,7 @@ def load_template(folder: Path | None) -> PlanTemplate:
                 f"`roles.{member}` names `{escape.one_line(missing[0])}`, which no field in {FIELDS_FILE} has",
             )
     statuses = _dataclass_from(Statuses, settings.get("statuses"), ("statuses",), fail)
-    template_fields.check_fields(
+    validate = template_fields.check_fields(
         fields, texts[FIELDS_FILE], _shown(folder, FIELDS_FILE), roles, statuses, fail, TemplateError
     )
     for key in sorted(set(settings) - SETTINGS_KEYS):
@@ -164,9 +165,8 @@ def load_template(folder: Path | None) -> PlanTemplate:
     if not isinstance(migrations, list) or not all(isinstance(m, dict) for m in migrations):
         raise fail(("migrations",), "`migrations` must be a list of mappings, one per version")
     digest = hashlib.sha256("\0".join(texts[name] for name in TEMPLATE_FILES).encode("utf-8")).hexdigest()
-    return PlanTemplate(
-        folder, version, roles, statuses, tuple(migrations), fields, texts[MARKDOWN_FILE], texts[SETTINGS_FILE], digest
-    )
+    own = (texts[MARKDOWN_FILE], texts[SETTINGS_FILE])
+    return PlanTemplate(folder, version, roles, statuses, tuple(migrations), fields, *own, digest, validate)
 
 
 def template_folder(root: Path) -> Path | None:

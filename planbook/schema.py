@@ -17,15 +17,13 @@ Task titles name other fields in braces, by their dotted path: `Edge cases: {pha
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from planbook import plan_template
-from planbook.dates import is_plan_date
+from planbook import plan_template, template_fields
 from planbook.frontmatter.limits import FieldPath as FieldPath  # re-exported: the modules above name it from here
 
 ITEM = "*"  # stands for "every item" in a field path of the schema
@@ -119,19 +117,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-#: The formats the schema uses, each one function that both validators call: they cannot disagree.
-FORMATS: dict[str, Callable[[Any], bool]] = {"date": is_plan_date}
+FORMATS = template_fields.FORMATS
 
 
-@per_template
 def fast_validator() -> Callable[[Any], Any]:
-    """A compiled validator. Its verdict is the one definition of a valid plan; its errors carry no
-    detail, so `schema_errors` asks the detailed validator why."""
-    import fastjsonschema
-
-    schema = copy.deepcopy(plan_schema())  # it rewrites `$ref`s in place; no defaults written, our formats
-    validate: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False, formats=FORMATS)
-    return validate
+    """The compiled validator, made as the template was read. Its verdict is the one definition of a
+    valid plan; its errors carry no detail, so `schema_errors` asks the detailed validator why."""
+    return plan_template.active().validate
 
 
 @per_template

@@ -11,11 +11,16 @@ reads the field.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable
 from typing import Any
 
+from planbook.dates import is_plan_date
+
+#: The formats the fields use, each one function that both validators call: they cannot disagree.
+FORMATS: dict[str, Callable[[Any], bool]] = {"date": is_plan_date}
 #: The `statuses` members that name a step of the lifecycle, not a status outside it.
 LIFECYCLE_MEMBERS = ("first", "fields_filled_after", "agreed_from")
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
@@ -29,22 +34,28 @@ def check_fields(
     statuses: Any,
     fail_settings: Callable[[tuple[Any, ...], str], Exception],
     error: Callable[[str], Exception],
-) -> None:
-    """Raise `error("path:line:col: sentence")` for the first thing in `fields` planbook cannot read, and
-    `fail_settings` for a member of `statuses` the status field does not list."""
+) -> Callable[[Any], Any]:
+    """The fields' compiled validator. Raise `error("path:line:col: sentence")` for the first thing in
+    `fields` planbook cannot read, and `fail_settings` for a member of `statuses` the status field does
+    not list."""
 
     def fail(path: tuple[str, ...], message: str) -> Exception:
         line, column = json_position(text, path)
         return error(f"{shown}:{line}:{column}: {message}")
 
-    from jsonschema import Draft7Validator
-    from jsonschema.exceptions import SchemaError
-
     try:
-        Draft7Validator.check_schema(fields)
-    except SchemaError as e:
-        where = tuple(str(part) for part in e.absolute_path)
-        raise fail(where, f"not a valid JSON Schema at `{'/'.join(where) or '/'}`: {_short(e.message)}") from None
+        validate = compile_fields(fields)
+    except Exception as e:  # noqa: BLE001 - fastjsonschema refuses in several ways; jsonschema says where
+        from jsonschema import Draft7Validator
+        from jsonschema.exceptions import SchemaError
+
+        try:
+            Draft7Validator.check_schema(fields)
+        except SchemaError as found:
+            where = tuple(str(part) for part in found.absolute_path)
+            message = f"not a valid JSON Schema at `{'/'.join(where) or '/'}`: {_short(found.message)}"
+            raise fail(where, message) from None
+        raise fail((), f"the fields cannot be compiled: {_short(str(e))}") from None
     properties = fields.get("properties", {})
     definitions = fields.get("definitions", {})
 
@@ -82,6 +93,18 @@ def check_fields(
     ):
         if not isinstance(named.get("pattern"), str):
             raise fail(path, f"the `{path[-1]}` field needs a `pattern`, which planbook reads")
+    return validate
+
+
+def compile_fields(fields: dict[str, Any]) -> Callable[[Any], Any]:
+    """The fast validator of a plan: its verdict is the one definition of a valid plan. Compiled once, as
+    the template is read; and only when fastjsonschema refuses the fields is jsonschema imported to say
+    where (its check of a schema takes longer than `planbook check FILE` may)."""
+    import fastjsonschema
+
+    schema = copy.deepcopy(fields)  # fastjsonschema rewrites `$ref`s in place
+    validate: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False, formats=FORMATS)
+    return validate
 
 
 def json_position(text: str, path: tuple[str, ...]) -> tuple[int, int]:
