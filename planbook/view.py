@@ -16,7 +16,7 @@ from planbook.model import (
     task_label,
     type_labels,
 )
-from planbook.model.tasks import mapping_at, plan_types
+from planbook.model.tasks import mapping_at, plan_types, value_at
 
 
 class PlanView:
@@ -41,6 +41,11 @@ class PlanView:
                 name = field.placeholder if field and field.placeholder else ".".join(map(str, path)).upper()
                 return f"[{name}]"
         return "" if node is None else node
+
+    def given(self, *path: str | int) -> bool:
+        """Whether the plan gives a value at `path`: something other than nothing or blank text."""
+        value = value_at(self._data, *path)
+        return value is not None and not (isinstance(value, str) and not value.strip())
 
     def items(self, *path: str) -> list[Any]:
         value = self.value(*path)
