@@ -12,6 +12,7 @@ from typing import Any
 
 from planbook import plan_template, schema
 from planbook.importer.lines import Line, key_of
+from planbook.importer.notes import notes_text
 from planbook.importer.pattern import ANY, FieldPath, Pattern
 from planbook.importer.reading import Reading
 from planbook.loader import Plan, load_plan
@@ -20,6 +21,7 @@ from planbook.model.versions import NOT_COMMITTED, UNCOMMITTED
 from planbook.scaffold import scaffold
 
 _PLACEHOLDER = re.compile(r"^\[([A-Z][A-Z0-9_]*)\]$")
+_LINK = re.compile(r"^\[[^\]]*\]\(<?([^)\s>]+)>?\)$")
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?")
 _TYPE_SEPARATORS = re.compile(r"\s*(?:\+|,|&|/|;|\band\b)\s*", re.IGNORECASE)
 _GIT_NOTES = re.compile(rf"(?:,\s*{NOT_COMMITTED}|\s*\(commit [0-9a-f]+\)|\s*{UNCOMMITTED})\s*$")
@@ -76,6 +78,8 @@ def assemble(reading: Reading, pattern: Pattern, plan_id: str | None) -> Importe
             ref = placed.pattern.slots[slot]
             path = tuple(index if part == ANY else part for part in ref.path)
             given = [part.strip() for part in text.split(ref.joined) if part.strip()] if ref.joined else text
+            link = _LINK.match(text) if ref.address else None
+            given = link.group(1) if link else given  # an address written as a link: the address
             values.set(path, given, placed.line)
         if placed.line.ticked is not None or placed.pattern.task is not None:
             ticked = placed.line.ticked is True
@@ -97,8 +101,8 @@ def assemble(reading: Reading, pattern: Pattern, plan_id: str | None) -> Importe
     merged[roles.types] = types or blank.get(roles.types)
     if plan_id:
         merged[roles.id] = plan_id
-    notes = _notes(reading, values)
-    problems = [Problem(u.line.number, f"{u.reason}: kept in the notes") for u in reading.unplaced]
+    notes = notes_text(reading, values.kept_for_notes)
+    problems = [Problem(u.line.number, f"{u.reason}{_span(u.line)}: kept in the notes") for u in reading.unplaced]
     problems += values.problems
     placed_count = sum(
         len(v) if isinstance(v, list) else 1
@@ -114,6 +118,10 @@ def assemble(reading: Reading, pattern: Pattern, plan_id: str | None) -> Importe
         values.unfilled,
         id_found[1].number if id_found else None,
     )
+
+
+def _span(line: Line) -> str:
+    return f" (lines {line.number}–{line.end})" if line.end > line.number else ""
 
 
 def _share_twin_lists(values: _Values, pattern: Pattern) -> None:
@@ -268,28 +276,3 @@ def _merge(blank: Any, found: Any) -> Any:
     if isinstance(found, list):
         return [item for item in found if item is not None]
     return found
-
-
-def _notes(reading: Reading, values: _Values) -> str:
-    own = "\n".join(line.raw for line in reading.notes).strip("\n")
-    kept = sorted(
-        {line.number: line for line in [u.line for u in reading.unplaced] + values.kept_for_notes}.values(),
-        key=lambda line: line.number,
-    )
-    if not kept:
-        return own
-    headings = {u.line.number: u.heading for u in reading.unplaced}
-    blocks: list[str] = []
-    previous: int | None = None
-    kept_heading = None  # a heading of the document's own, kept: what follows it needs no "Under"
-    for line in kept:
-        heading = headings.get(line.number, "")
-        if line.kind == "heading":
-            kept_heading = line.text
-        if previous is None or line.number != previous + 1:
-            under = heading and line.kind != "heading" and heading != kept_heading
-            blocks.append(f"\n*Under “{heading}”:*\n" if under else "")
-        blocks.append(line.raw)
-        previous = line.number
-    imported = "## Imported text that matched no field\n" + "\n".join(blocks).rstrip()
-    return f"{own}\n\n{imported}" if own else imported

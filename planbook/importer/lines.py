@@ -31,6 +31,7 @@ _MARKER = re.compile(r"^[ \t]*\{\{\s*(?:[#^]\s*(?:if|unless)\b\s*([^}]*?)|/\s*(?
 _BOLD = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=[^\s\\])\*\*|(?<![\w\\])__(?=\S)(.+?)(?<=[^\s\\])__(?!\w)")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])|&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HARD_BREAK = re.compile(r"(?:[ \t]{2,}|\\)$")
+_LABEL = re.compile(r"^\s*(?:\*\*|__|[^\W\d][\w ()/&'’.-]{0,40}:\s)")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[^\w%]+")
@@ -50,6 +51,10 @@ class Line:
     ordered: bool = False
     cells: list[str] = dataclasses.field(default_factory=list)
     marker: str | None = None  # a block marker's condition, `accounting` in `{{#if accounting}}`
+    end: int = 0  # the last line it spans: a paragraph or list item wrapped over several lines
+
+    def __post_init__(self) -> None:
+        self.end = self.end or self.number
 
     @property
     def key(self) -> str:
@@ -70,8 +75,30 @@ def read_lines(text: str) -> list[Line]:
                 fence = None
             lines.append(Line(number, raw, "fence", raw))
             continue
-        lines.append(read_line(number, raw, lines[-1] if lines else None))
+        line = read_line(number, raw, lines[-1] if lines else None)
+        if lines and _carries_on(lines[-1], line):
+            _join(lines[-1], line)
+        else:
+            lines.append(line)
     return lines
+
+
+def _carries_on(before: Line, line: Line) -> bool:
+    """Whether `line` wraps the paragraph or list item above it: no blank line and no hard break
+    between, and it does not start a label of its own (`**Client**: …`, `Window: …`)."""
+    if line.kind != "paragraph" or before.kind not in ("paragraph", "item"):
+        return False
+    if _HARD_BREAK.search(before.raw.split("\n")[-1].rstrip("\n")):
+        return False
+    if before.kind == "item":
+        return line.raw[:1] in (" ", "\t")
+    return not _LABEL.match(line.raw)
+
+
+def _join(before: Line, line: Line) -> None:
+    before.raw = f"{before.raw}\n{line.raw}"
+    before.text = f"{before.text} {line.text}".strip()
+    before.end = line.number
 
 
 def read_line(number: int, raw: str, before: Line | None = None) -> Line:

@@ -28,6 +28,7 @@ class SlotRef:
 
     path: FieldPath
     joined: str | None = None
+    address: bool = False  # the template writes it as a code span: a file name or address, never a link's label
 
 
 @dataclasses.dataclass
@@ -152,6 +153,9 @@ def _compile(
     index: int, line: Line, section: int, paths: list[FieldPath], repeats: bool, types: frozenset[str]
 ) -> PatternLine:
     refs = _slot_refs(paths, repeats)
+    coded = [f"`QZ{number}ZQ`" in line.text for number in TOKEN.findall(line.text)]
+    if len(coded) == len(refs):
+        refs = [dataclasses.replace(ref, address=code) for ref, code in zip(refs, coded, strict=True)]
     if line.kind == "row":
         regexes = [_alternatives(cell) for cell in line.cells]
     else:
