@@ -5,13 +5,16 @@ The expectations were written beside each document, line by line, before the imp
 
 from __future__ import annotations
 
+import io
 import re
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from planbook.cli import main
 from planbook.importer import import_document, plan_text
 from planbook.loader import Plan, load_plan
 from planbook.schema import dotted
@@ -76,3 +79,18 @@ def test_nothing_is_lost_and_every_unplaced_line_is_reported(document: Path) -> 
         f"{plan_id}.md", text=plan_text(imported.data, imported.notes, plan_id=plan_id, source=document.name, path="")
     )
     assert isinstance(written, Plan) and written.data == imported.data
+
+
+def test_the_guides_example_is_what_import_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/import.md shows two fixtures imported as a folder: the output is that, line for line."""
+    guide = (Path(__file__).parent.parent / "docs" / "import.md").read_text(encoding="utf-8")
+    shown = guide.split("```text\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\n", encoding="utf-8")
+    (tmp_path / "old-plans").mkdir()
+    for name in ("lakeshore-salesforce-netsuite.md", "tidewater-woocommerce-shipstation.md"):
+        (tmp_path / "old-plans" / name).write_text((FIXTURES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["import", "old-plans"]) == 0
+    assert out.getvalue() == shown
