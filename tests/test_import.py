@@ -227,3 +227,43 @@ def test_import_runs_as_a_command_line_program(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"wrote {tmp_path / 'X-1.md'} from {document}: ")
     assert load_plan(tmp_path / "X-1.md", text=(tmp_path / "X-1.md").read_text(encoding="utf-8")).data["id"] == "X-1"
+
+
+def test_a_long_line_that_repeats_the_templates_labels_is_read_in_one_pass(tmp_path: Path) -> None:
+    """`**Baseline**:` holds six values between labels. Before each value stopped at the label after it,
+    400 characters of `x; Phase 1: a, Phase 2: b, ` took a second and 1,600 took minutes: the line could
+    be split too many ways. The timeout only says "hung"; the figures are in the closing note."""
+    line = "**Baseline**: agreed to start " + "x; Phase 1: a, Phase 2: b, " * 700
+    document = tmp_path / "long.md"
+    document.write_text(f"**Project ID**: LONG-1\n\n## IMPLEMENTATION PHASES\n\n{line}\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "planbook"), "import", str(document), "-o", str(tmp_path / "LONG-1.md")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    plan = load_plan(tmp_path / "LONG-1.md")
+    assert isinstance(plan, Plan)
+    assert plan.data["baseline"]["start_date"] == "x"  # kept as written, for check to refuse
+    assert "values to correct (planbook check lists them)" in done.stdout
+
+
+def test_a_value_check_refuses_is_counted_for_the_person_importing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    document = tmp_path / "soon.md"
+    document.write_text(
+        "**Project ID**: SOON-1\n\n## IMPLEMENTATION PHASES\n\n"
+        "**Baseline**: agreed to start soonish; Phase 1: 2 weeks, Phase 2: a while\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("import", str(document), "-o", "SOON-1.md")
+    assert code == 0
+    assert out.endswith(", 2 values to correct (planbook check lists them)\n")
+    code, out, _ = run("check", "SOON-1.md")
+    refused = [line for line in out.splitlines() if "baseline" in line]
+    assert code == 1 and any("'soonish'" in line for line in refused) and any("'a while'" in line for line in refused)

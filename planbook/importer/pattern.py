@@ -219,21 +219,26 @@ def _alternatives(text: str) -> list[tuple[re.Pattern[str], list[int]]]:
 
 
 def _compiled(literals: list[str]) -> re.Pattern[str]:
-    out = [r"^\s*"]
-    for position, piece in enumerate(literals):
-        if position:
-            out.append(f"(?P<g{position - 1}>.+?)")
-        last = position == len(literals) - 1
-        between = 0 < position < len(literals) - 1
-        # An aside after a value (`, not committed`) that a person would not write is optional.
-        aside, _, rest = piece.partition("|") if position and "|" in piece else (piece, "", "")
-        if position and aside.lstrip()[:1] in (",", "(") and (last or rest):
-            out.append(f"(?:{_literal(aside, between=False)})?")
-            out.append(_literal(f"|{rest}", between) if rest else "")
-        else:
-            out.append(_literal(piece, between))
+    """A value cannot hold the words that follow it in the template (`; Phase 2:`): a line can then be
+    split one way only, and a long line costs time in proportion to its length, not to a power of it."""
+    pieces = [_piece(position, piece, len(literals)) for position, piece in enumerate(literals)]
+    out = [r"^\s*", pieces[0]]
+    for number, after in enumerate(pieces[1:], start=1):
+        free = number == len(pieces) - 1 or re.fullmatch(after, " ", re.IGNORECASE)  # the last value ends at `$`
+        value = ".+?" if free else f"(?:(?!{after}).)+?"
+        out += [f"(?P<g{number - 1}>{value})", after]
     out.append(r"\s*$")
     return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+
+
+def _piece(position: int, piece: str, count: int) -> str:
+    last = position == count - 1
+    between = 0 < position < count - 1
+    # An aside after a value (`, not committed`) that a person would not write is optional.
+    aside, _, rest = piece.partition("|") if position and "|" in piece else (piece, "", "")
+    if position and aside.lstrip()[:1] in (",", "(") and (last or rest):
+        return f"(?:{_literal(aside, between=False)})?" + (_literal(f"|{rest}", between) if rest else "")
+    return _literal(piece, between)
 
 
 def _literal(piece: str, between: bool) -> str:

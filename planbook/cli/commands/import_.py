@@ -46,6 +46,7 @@ class _Result:
     placed: int = 0
     reported: int = 0
     unfilled: int = 0
+    wrong: int = 0  # values check refuses: a date that is no date, a status it does not know
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,6 +119,7 @@ def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: d
     if refused is not None:
         return _failed(result, 1, refused)
     result.written = shown(target)
+    result.wrong = _wrong_values(target)
     print(one_line(f"wrote {result.written} from {source}: {_counts(result)}"))
     return result
 
@@ -161,16 +163,28 @@ def _failed(result: _Result, line: int, message: str) -> _Result:
 
 
 def _counts(result: _Result) -> str:
+    from planbook.findings import counted
+
     return (
-        f"{result.placed:,} values placed, {result.reported:,} lines reported (kept in the notes), "
-        f"{result.unfilled:,} placeholders left"
-    )
+        f"{counted(result.placed, 'value')} placed, {counted(result.reported, 'line')} reported (kept in the notes), "
+        f"{counted(result.unfilled, 'placeholder')} left"
+    ) + (f", {counted(result.wrong, 'value')} to correct (planbook check lists them)" if result.wrong else "")
+
+
+def _wrong_values(target: Path) -> int:
+    """How many values, kept as the document wrote them, check refuses (PB0xx, PB1xx): the gates and
+    the placeholders are the plan's state, not the import's."""
+    from planbook.check import check_result
+    from planbook.loader import load_plan
+
+    findings = check_result(load_plan(target)).findings
+    return len({(f.line, f.column) for f in findings if f.severity == "error" and f.code[2] in "01"})
 
 
 def _summary(results: list[_Result]) -> str:
     done = [result for result in results if result.written]
     total = _Result("", placed=sum(r.placed for r in done), reported=sum(r.reported for r in done))
-    total.unfilled = sum(r.unfilled for r in done)
+    total.unfilled, total.wrong = sum(r.unfilled for r in done), sum(r.wrong for r in done)
     failed = len(results) - len(done)
     tail = f"; {failed} could not be imported (see above)" if failed else ""
     return f"imported {len(done)} of {len(results)} documents: {_counts(total)}{tail}"
