@@ -105,6 +105,19 @@ RULES: dict[str, Rule] = {
             "error",
             "An `<!-- internal -->` marker without its partner (the text it may cover is kept out of exports), a marker in a field, which hides nothing, or an `!!! internal` box, which is no marker.",
         ),
+        # PB5xx: the integration's own numbers.
+        Rule(
+            "PB501",
+            "rate-limit-unreadable",
+            "warning",
+            "A rate limit that reads as no rate, burst or concurrency: the backfill cannot be estimated from it.",
+        ),
+        Rule(
+            "PB502",
+            "backfill-too-long",
+            "warning",
+            "At the API limit, the migration's backfill takes longer than the phase it must finish within.",
+        ),
     ]
 }
 

@@ -33,6 +33,7 @@ from planbook import escape, paths, template_fields
 from planbook.files import read_bounded
 from planbook.frontmatter import Builder, Lines, Refused
 from planbook.frontmatter.careful import scan_events
+from planbook.template_roles import Roles, Statuses
 
 #: The template's folder, relative to the project's root.
 TEMPLATE_DIR = "template"
@@ -46,59 +47,6 @@ SETTINGS_KEYS = frozenset({"version", "roles", "statuses", "migrations"})
 
 class TemplateError(ValueError):
     """The template cannot be used: the message starts with `path:line:col`."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Roles:
-    """Which field holds each thing planbook's code works with. A role is one key at its level: the
-    `phase_*` roles are keys inside each phase, `baseline_*` inside the baseline, `own_task_*` inside each of a
-    phase's own tasks, `criterion_*` inside each success criterion; `blockers` and `success_criteria` are dotted paths from the top."""
-
-    id: str
-    title: str
-    client: str
-    system_a: str
-    system_b: str
-    types: str
-    lead: str
-    status: str
-    start_date: str
-    confidence: str
-    summary: str
-    phases: str
-    phase_duration: str
-    phase_owner: str
-    phase_tasks: str
-    phase_own_tasks: str
-    own_task_text: str
-    own_task_done: str
-    phase_actual_start: str
-    phase_actual_finish: str
-    baseline: str
-    baseline_start: str
-    baseline_durations: str
-    blockers: tuple[str, ...]
-    success_criteria: tuple[str, ...]
-    criterion_text: str
-    criterion_done: str
-    internal: str
-    migration: str
-    references: str
-    template_version: str
-    version: str
-    last_updated: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Statuses:
-    """The statuses the lifecycle's rules turn on, named as the template's `status` field spells them."""
-
-    first: str  # a new plan's
-    fields_filled_after: str  # past it, every field is filled in and no blocker is open
-    agreed_from: str  # from it on, the client has agreed the schedule: the baseline
-    complete: str
-    on_hold: str
-    cancelled: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,7 +97,7 @@ def load_template(folder: Path | None) -> PlanTemplate:
     roles = _dataclass_from(Roles, settings.get("roles"), ("roles",), fail)
     known = _field_names(fields)
     for member, field in vars(roles).items():
-        missing = [part for part in ((field,) if isinstance(field, str) else field) if part not in known]
+        missing = [part for part in ((field,) if isinstance(field, str) else field or ()) if part not in known]
         if missing:
             raise fail(
                 ("roles", member),
@@ -274,9 +222,11 @@ def _dataclass_from(kind: type[Any], given: Any, at: tuple[str, ...], fail: typi
     values: dict[str, Any] = {}
     for member in dataclasses.fields(kind):
         value = given.get(member.name)
+        if value is None and member.default is None:
+            continue  # an optional role, left out
         if not isinstance(value, str) or not value.strip():
             raise fail((*at, member.name), f"`{at[-1]}.{member.name}` must name a field")
-        is_path = hints[member.name] is not str
+        is_path = typing.get_origin(hints[member.name]) is tuple
         if not is_path and "." in value:
             raise fail((*at, member.name), f"`{at[-1]}.{member.name}` is one key at its level, not a dotted path")
         values[member.name] = tuple(value.split(".")) if is_path else value

@@ -16,6 +16,7 @@ from planbook.model import (
     task_label,
     type_labels,
 )
+from planbook.model.backfill import backfill, backfill_words
 from planbook.model.tasks import mapping_at, plan_types, value_at
 
 
@@ -109,6 +110,12 @@ class PlanView:
 
     def type_label(self, kind: str) -> str:
         return type_labels().get(kind, kind)
+
+    @property
+    def backfill(self) -> Markdown:
+        """How long the migration's backfill takes at the API limit, or nothing the plan cannot say."""
+        found = backfill(self._data)
+        return escape.inline(backfill_words(found, self._data)) if found else Markdown("")
 
     def reference(self, name: str, suffix: str) -> Markdown:
         given = mapping_at(self._data, plan_template.roles().references).get(name)

@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
         "planbook.visible",
         "planbook.trusted_html",
         "planbook.template_fields",
+        "planbook.template_roles",
     },
     {
         "planbook.frontmatter",
@@ -50,6 +51,7 @@ LAYERS: list[set[str]] = [
         "planbook.model.labels",
         "planbook.model.schedule",
         "planbook.model.versions",
+        "planbook.model.backfill",
     },
 ]
 #: Modules over about 300 lines, each with the reason it stays whole.

@@ -74,15 +74,15 @@ def test_a_duplicate_key_names_the_first_ones_line_as_the_file_counts_it(templat
 def test_an_unknown_setting_is_an_error_not_silently_ignored(template_dir: Path) -> None:
     """A typo of `migrations` would drop every migration without a word."""
     _edit(template_dir, "template.yml", "migrations: []", "migrations: []\nmigration:\n  - to: 2")
-    assert _error(template_dir).startswith("template/template.yml:61:1: no setting `migration`; the settings are")
+    assert _error(template_dir).startswith("template/template.yml:68:1: no setting `migration`; the settings are")
 
 
 @pytest.mark.parametrize(
     ("old", "new", "where"),
     [
-        ("agreed_from: development", "agreed_from: nonsense", "template/template.yml:53:3: `statuses.agreed_from`"),
-        ("first: draft", "first: on-hold", "template/template.yml:51:3: `statuses.first` is `on-hold`"),
-        ("cancelled: cancelled", "cancelled: abandoned", "template/template.yml:56:3: `statuses.cancelled`"),
+        ("agreed_from: development", "agreed_from: nonsense", "template/template.yml:60:3: `statuses.agreed_from`"),
+        ("first: draft", "first: on-hold", "template/template.yml:58:3: `statuses.first` is `on-hold`"),
+        ("cancelled: cancelled", "cancelled: abandoned", "template/template.yml:63:3: `statuses.cancelled`"),
     ],
 )
 def test_statuses_must_be_the_status_fields_own(template_dir: Path, old: str, new: str, where: str) -> None:

@@ -180,7 +180,7 @@ def test_dropped_values_land_in_the_notes_and_split_fills_both_fields(repo: GitR
         plan.data["migration"]["objects"] == "2 years of orders and shipments from the 3PL portal: about 96,000 orders"
     )
     assert plan.data["migration"]["record_count"] == "96000 records; a third piece"
-    assert list(plan.data["migration"]) == ["objects", "record_count", "strategy"]
+    assert list(plan.data["migration"]) == ["objects", "record_count", "strategy", "records", "records_per_request"]
     north = (repo.path / "projects" / "NORTHWIND-001.md").read_text(encoding="utf-8")
     head, notes = north.split("\n---\n", 1)
     assert "time_savings" not in head
@@ -218,39 +218,39 @@ def test_the_landed_samples_are_up_to_date_and_round_trip_byte_for_byte(monkeypa
 
 
 BAD_MIGRATIONS = {
-    "unknown kind": ("      - drop: time_savings\n", "      - delete: time_savings\n", "template.yml:71:9: a step has"),
+    "unknown kind": ("      - drop: time_savings\n", "      - delete: time_savings\n", "template.yml:78:9: a step has"),
     "bad path": (
         "      - drop: time_savings\n",
         "      - drop: time..savings\n",
-        "template.yml:71:15: `time..savings`",
+        "template.yml:78:15: `time..savings`",
     ),
-    "not consecutive": ("  - to: 2\n", "  - to: 3\n", "template.yml:61:9: `to: 3` is out of order"),
-    "missing to": ("  - to: 2\n    says", "  - says: x\n    said", "template.yml:62:5: a migration has no key `said`"),
-    "no to": ("  - to: 2\n    says", "  - says", "template.yml:61:5: this migration has no `to`"),
+    "not consecutive": ("  - to: 2\n", "  - to: 3\n", "template.yml:68:9: `to: 3` is out of order"),
+    "missing to": ("  - to: 2\n    says", "  - says: x\n    said", "template.yml:69:5: a migration has no key `said`"),
+    "no to": ("  - to: 2\n    says", "  - says", "template.yml:68:5: this migration has no `to`"),
     "add elsewhere": (
         "      - add: monitoring.alert_channel\n",
         "      - add: monitoring.alert\n",
-        "template.yml:72:14: `monitoring.alert` is not a field",
+        "template.yml:79:14: `monitoring.alert` is not a field",
     ),
     "rename elsewhere": (
         "        to: total_timeline\n",
         "        to: timelines\n",
-        "template.yml:66:17: `timelines` is not a field",
+        "template.yml:73:17: `timelines` is not a field",
     ),
     "split elsewhere": (
         "into: [migration.objects,",
         "into: [migration.things,",
-        "template.yml:68:16: `migration.things` is not a field",
+        "template.yml:75:16: `migration.things` is not a field",
     ),
     "add without a value": (
         "      - add: monitoring.alert_channel\n",
         "      - add: start_date\n",
-        "template.yml:72:14: `start_date` has no placeholder",
+        "template.yml:79:14: `start_date` has no placeholder",
     ),
     "extra key": (
         '        separator: ";"\n',
         '        separator: ";"\n        value: 1\n',
-        "template.yml:71:9: a `split` step takes no `value`",
+        "template.yml:78:9: a `split` step takes no `value`",
     ),
 }
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from planbook import internal, schema
 from planbook import paths as paths_module
 from planbook.check.gates import gate_findings
+from planbook.check.integration_findings import integration_findings
 from planbook.check.notes_limits import NOTES_WORTH_MEASURING, notes_size_findings
 from planbook.check.schema_findings import actual_date_findings, odd_number_findings, schema_findings
 from planbook.check.template_version import template_behind_findings
@@ -127,6 +128,7 @@ def check_plan(plan: Plan) -> CheckResult:
     findings += identity_findings(plan)
     findings += actual_date_findings(plan)
     findings += template_behind_findings(plan)
+    findings += integration_findings(plan)
     if "<!--" in plan.notes:
         findings += internal.marker_findings(plan.path, plan.notes, plan.notes_line)
     if "<!--" in plan.yaml_text:

@@ -13,10 +13,12 @@ import re
 
 from planbook import plan_template, schema
 from planbook.importer.assemble import Imported, Problem, assemble
-from planbook.importer.lines import read_lines
-from planbook.importer.pattern import template_pattern
+from planbook.importer.lines import Line, read_lines
+from planbook.importer.pattern import Pattern, template_pattern
 from planbook.importer.reading import read_document
 from planbook.importer.write import plan_text
+from planbook.loader import Plan
+from planbook.render import render_plan
 
 __all__ = ["DocumentError", "Imported", "Problem", "import_document", "plan_text"]
 
@@ -39,7 +41,11 @@ def import_document(text: str, *, plan_id: str | None = None) -> tuple[str, Impo
     if "\x00" in text:
         raise DocumentError(1, "holds NUL characters: it is not a text document")
     pattern = template_pattern()
-    imported = assemble(read_document(read_lines(text.removeprefix("\ufeff")), pattern), pattern, plan_id)
+    lines = read_lines(text.removeprefix("\ufeff"))
+    imported = assemble(read_document(lines, pattern), pattern, plan_id)
+    derived = _derived(imported, lines, pattern)
+    if derived:
+        imported = assemble(read_document([ln for ln in lines if ln.number not in derived], pattern), pattern, plan_id)
     found = imported.data.get(plan_template.roles().id)
     if not isinstance(found, str) or not found.strip() or found.startswith("["):
         raise DocumentError(1, "names no project ID (a `**Project ID**:` line): give one with --id")
@@ -48,6 +54,20 @@ def import_document(text: str, *, plan_id: str | None = None) -> tuple[str, Impo
             _id_line(imported), f"“{found}” is not a project ID (letters, digits, '.', '_' and '-'): give one with --id"
         )
     return found, imported
+
+
+def _derived(imported: Imported, lines: list[Line], pattern: Pattern) -> set[int]:
+    """The lines placed nowhere that the template writes from the values read, though from no field of
+    its own (the backfill at the API limit, worked out from the records and the rate limits): the plan's
+    lines, not notes. They are the lines its own rendering leaves unplaced, read back."""
+    unplaced = {problem.line for problem in imported.problems}
+    if not unplaced:
+        return set()
+    plan = Plan("imported.md", imported.data, "", "", 1, "")
+    rendered = read_lines(render_plan(plan, flavor="markdown", internal=True))
+    again = {problem.line for problem in assemble(read_document(rendered, pattern), pattern, None).problems}
+    written = {line.key for line in rendered if line.number in again and line.key}
+    return {line.number for line in lines if line.number in unplaced and line.key and line.key in written}
 
 
 def _id_line(imported: Imported) -> int:
