@@ -37,6 +37,7 @@ _CONCURRENCY = re.compile(
     re.IGNORECASE,
 )
 _NO_LIMIT = re.compile(r"^\s*(?:none|no\s+limits?|unlimited|not\s+limited)\b", re.IGNORECASE)
+_LONGEST = 1_000  # characters of a rate limit read; the field holds 200
 _THOUSANDS = re.compile(r"(?<=\d)[,\u00a0\u202f](?=\d{3}(?!\d))")
 
 
@@ -54,7 +55,9 @@ class RateLimit:
 def read_rate_limit(text: str) -> RateLimit | None:
     """The limit `text` states, or None when nothing in it reads as a rate, a burst, concurrency or no
     limit: the check reports those, so a limit nobody can compute with is seen."""
-    plain = _THOUSANDS.sub("", text)
+    if len(text) > _LONGEST:
+        return None
+    plain = _THOUSANDS.sub("", " ".join(text.split()))  # one space between words: no run to backtrack over
     rates = [(_per_second(m), m.group(0).strip()) for m in _RATE.finditer(plain)]
     rates += [
         (float(m.group(1)) / _SECONDS[_SHORTHAND[m.group(2).lower()]], m.group(0)) for m in _SHORT_RATE.finditer(plain)

@@ -144,3 +144,11 @@ def test_the_sample_shows_its_backfill_and_passes() -> None:
     plan = loaded(CASCADE)
     assert "about 24 minutes" in backfill_line(plan)
     assert not [f for f in check_result(plan).findings if f.code.startswith("PB5")]
+
+
+def test_a_rate_limit_padded_or_past_the_longest_read_is_read_at_once() -> None:
+    """Runs of spaces are one space before the rates are sought, so no run is backtracked over, and text
+    past 1,000 characters (the field holds 200) is not read at all: it is a PB501 like any other."""
+    padded = read_rate_limit("2 requests/second" + " " * 900)
+    assert padded is not None and padded.per_second == 2.0
+    assert read_rate_limit("1" + " " * 5_000 + "requests/second") is None
