@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml
+
 from planbook import schema
 from planbook.escape import one_line
+from planbook.frontmatter.tags import Loader
 from planbook.loader import Plan, load_plan
 
 HEADER = """\
@@ -71,8 +74,11 @@ def _items(values: list[Any], lines: list[str], depth: int) -> None:
 
 
 def _is_word(value: Any) -> bool:
-    """A list of such values is written on one line, `[accounting, fulfillment]`."""
-    return isinstance(value, str) and value.isidentifier() and value.isascii()
+    """A list of such values is written on one line, `[accounting, fulfillment]`: a word YAML reads as
+    text. `yes`, `off` or `null` unquoted would read as true, false or nothing."""
+    if not (isinstance(value, str) and value.isidentifier() and value.isascii()):
+        return False
+    return bool(yaml.load(value, Loader=Loader) == value)
 
 
 def _scalar(value: Any) -> str:
