@@ -41,3 +41,14 @@ def test_a_list_item_yaml_would_read_as_a_boolean_or_nothing_is_written_quoted(w
     text = plan_text(imported.data, imported.notes, plan_id=plan_id, source="x.md", path="")
     written = load_plan("Q-1.md", text=text)
     assert isinstance(written, Plan) and written.data["open_items"]["questions"] == [word]
+
+
+@pytest.mark.parametrize("name", ["x\nclient: evil\n#X-1.md", "x\ry.md", "x\u2028y.md"])
+def test_an_output_path_that_breaks_lines_stays_in_the_header_comment(project: Path, name: str) -> None:
+    """The path written into the header's comment was not escaped: a line break in `-o` started a line
+    of YAML (`client: evil`), the plan did not read back, and import ended in a traceback."""
+    (project / "x.md").write_text("**Project ID**: X-1\n**Client**: Acme\n", encoding="utf-8")
+    code, _, err = run("import", "x.md", "-o", name)
+    assert code == 0, err
+    plan = load_plan(project / name)
+    assert isinstance(plan, Plan) and plan.data["client"] == "Acme"

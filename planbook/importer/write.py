@@ -26,7 +26,7 @@ class WriteError(ValueError):
 
 
 def plan_text(data: dict[str, Any], notes: str, *, plan_id: str, source: str, path: str) -> str:
-    header = HEADER.format(id=plan_id, source=one_line(source).replace("\n", " "), path=path)
+    header = HEADER.format(id=plan_id, source=one_line(source), path=one_line(path))
     lines = ["---", *header.splitlines()]
     _mapping(_ordered(data, schema.expanded_schema()), lines, 0)
     text = "\n".join([*lines, "---", ""]) + (f"\n{notes.strip(chr(10))}\n" if notes.strip() else "")
