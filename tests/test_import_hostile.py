@@ -52,3 +52,18 @@ def test_an_output_path_that_breaks_lines_stays_in_the_header_comment(project: P
     assert code == 0, err
     plan = load_plan(project / name)
     assert isinstance(plan, Plan) and plan.data["client"] == "Acme"
+
+
+@pytest.mark.parametrize("output", [[], ["-o", "-"]])
+def test_a_document_that_would_make_a_plan_past_a_plan_files_limits_is_refused_with_why(
+    project: Path, output: list[str]
+) -> None:
+    """A document under 1 MB whose plan file would pass 1 MB (the header and front matter added to a
+    1 MB paragraph) ended in a WriteError traceback; now the document is refused, saying why."""
+    document = project / "long.md"
+    document.write_text("**Project ID**: LONG-1\n\n" + "word " * (1024 * 1024 // 5 - 100) + "\n", encoding="utf-8")
+    code, out, err = run("import", "long.md", *output)
+    assert code == 1
+    assert "long.md:1: would make a plan file planbook cannot load (the file is " in err
+    assert err.rstrip().endswith("a plan may be at most 1,048,576); nothing was written")
+    assert "---" not in out and not (project / "projects").exists()

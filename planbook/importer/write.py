@@ -22,7 +22,8 @@ HEADER = """\
 
 
 class WriteError(ValueError):
-    """The text would not read back as the values imported (a bug, never a bad document)."""
+    """The text would not read back as the values imported: it passes a plan file's limits (its size,
+    its number of values), or, a bug, it reads otherwise."""
 
 
 def plan_text(data: dict[str, Any], notes: str, *, plan_id: str, source: str, path: str) -> str:
@@ -31,7 +32,10 @@ def plan_text(data: dict[str, Any], notes: str, *, plan_id: str, source: str, pa
     _mapping(_ordered(data, schema.expanded_schema()), lines, 0)
     text = "\n".join([*lines, "---", ""]) + (f"\n{notes.strip(chr(10))}\n" if notes.strip() else "")
     loaded = load_plan(path or f"{plan_id}.md", text=text)
-    if not isinstance(loaded, Plan) or loaded.data != data:
+    if not isinstance(loaded, Plan):
+        why = "; ".join(finding.message for finding in loaded.findings)
+        raise WriteError(f"would make a plan file planbook cannot load ({why})")
+    if loaded.data != data:
         raise WriteError(f"the imported plan {plan_id} would not read back as imported")
     return text
 

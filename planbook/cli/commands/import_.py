@@ -85,7 +85,7 @@ def _documents(names: list[str]) -> list[Path]:
 
 def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: dict[str, str]) -> _Result:
     from planbook.files import NotARegularFile, TooLarge, read_bounded
-    from planbook.importer import MAX_DOCUMENT_BYTES, DocumentError, import_document, plan_text
+    from planbook.importer import MAX_DOCUMENT_BYTES, DocumentError, WriteError, import_document, plan_text
 
     source = shown(document)
     result = _Result(source)
@@ -109,13 +109,21 @@ def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: d
         return _failed(result, imported.id_line or 1, f"names project {plan_id}, which {taken[plan_id]} named already")
     taken[plan_id] = source
     target = _target(plan_id, args.output, single)
+    try:
+        text = plan_text(
+            imported.data,
+            imported.notes,
+            plan_id=plan_id,
+            source=source,
+            path=f"{plan_id}.md" if target is None else shown(target),
+        )
+    except WriteError as e:
+        return _failed(result, 1, str(e))
     if target is None:  # standard output
-        sys.stdout.write(plan_text(imported.data, imported.notes, plan_id=plan_id, source=source, path=f"{plan_id}.md"))
+        sys.stdout.write(text)
         result.written = "-"
         return result
-    refused = _write(
-        target, plan_text(imported.data, imported.notes, plan_id=plan_id, source=source, path=shown(target)), args.force
-    )
+    refused = _write(target, text, args.force)
     if refused is not None:
         return _failed(result, 1, refused)
     result.written = shown(target)
