@@ -67,3 +67,13 @@ def test_a_document_that_would_make_a_plan_past_a_plan_files_limits_is_refused_w
     assert "long.md:1: would make a plan file planbook cannot load (the file is " in err
     assert err.rstrip().endswith("a plan may be at most 1,048,576); nothing was written")
     assert "---" not in out and not (project / "projects").exists()
+
+
+def test_the_plan_on_standard_output_drives_no_terminal(project: Path) -> None:
+    """`-o -` wrote the notes as the document had them: an escape sequence or a bidi override in a
+    stray paragraph reached the terminal raw. It now goes through the escaping `render` uses."""
+    (project / "t.md").write_text("**Project ID**: T-1\n\nhello \x1b]0;owned\x07 \u202eevil\x9b2J\n", encoding="utf-8")
+    code, out, _ = run("import", "t.md", "-o", "-")
+    assert code == 0
+    assert all(c.isprintable() for c in out.replace("\n", ""))
+    assert "hello \\x1b]0;owned\\x07 \\u202eevil\\x9b2J" in out

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, shown
+from planbook.cli.output import terminal_lines
 from planbook.escape import one_line
 
 _SUFFIXES = (".md", ".markdown", ".txt")
@@ -119,8 +120,8 @@ def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: d
         )
     except WriteError as e:
         return _failed(result, 1, str(e))
-    if target is None:  # standard output
-        sys.stdout.write(text)
+    if target is None:  # standard output: a terminal or a log, so escaped as `render` escapes its plan
+        sys.stdout.write(terminal_lines(text))
         result.written = "-"
         return result
     refused = _write(target, text, args.force)
