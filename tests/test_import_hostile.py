@@ -43,11 +43,12 @@ def test_a_list_item_yaml_would_read_as_a_boolean_or_nothing_is_written_quoted(w
     assert isinstance(written, Plan) and written.data["open_items"]["questions"] == [word]
 
 
-@pytest.mark.parametrize("name", ["x\nclient: evil\n#X-1.md", "x\ry.md", "x\u2028y.md"])
+@pytest.mark.parametrize("name", ["x\nclient: evil\n#/X-1.md", "x\ry/X-1.md", "x\u2028y/X-1.md"])
 def test_an_output_path_that_breaks_lines_stays_in_the_header_comment(project: Path, name: str) -> None:
     """The path written into the header's comment was not escaped: a line break in `-o` started a line
     of YAML (`client: evil`), the plan did not read back, and import ended in a traceback."""
     (project / "x.md").write_text("**Project ID**: X-1\n**Client**: Acme\n", encoding="utf-8")
+    (project / name).parent.mkdir()  # a folder of that name: the file itself is named after the ID
     code, _, err = run("import", "x.md", "-o", name)
     assert code == 0, err
     plan = load_plan(project / name)
@@ -77,3 +78,23 @@ def test_the_plan_on_standard_output_drives_no_terminal(project: Path) -> None:
     assert code == 0
     assert all(c.isprintable() for c in out.replace("\n", ""))
     assert "hello \\x1b]0;owned\\x07 \\u202eevil\\x9b2J" in out
+
+
+def test_a_plan_file_not_named_after_its_id_and_an_empty_id_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """check matches a plan's ID to its file name (PB106): a file named otherwise would fail it, so
+    import does not write it; an empty --id is a slip, not "read it from the document"."""
+    monkeypatch.chdir(tmp_path)
+    document = tmp_path / "lnk.md"
+    document.write_text("**Project ID**: LNK-1\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["import", str(document), "-o", "S-1.md"])
+    assert code == 1 and not (tmp_path / "S-1.md").exists()
+    assert (
+        "lnk.md:1: names project LNK-1, so its plan file is LNK-1.md, not S-1.md; nothing was written" in err.getvalue()
+    )
+    with redirect_stdout(out), redirect_stderr(err):
+        assert main(["import", str(document), "--id", " ", "-o", "LNK-1.md"]) == 2
+    assert "--id is empty" in err.getvalue() and not (tmp_path / "LNK-1.md").exists()

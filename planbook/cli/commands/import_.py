@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     plan_template.activate(paths.project_root())
     documents = _documents(args.documents)
     single = len(documents) == 1 and not any(Path(name).is_dir() for name in args.documents)
+    if args.plan_id is not None and not args.plan_id.strip():
+        raise UsageError("--id is empty: give the project ID, or leave --id out to read it from the document")
     if args.plan_id is not None and not single:
         raise UsageError("--id names one plan: import one document with it")
     if args.output is not None and not single and args.output.exists() and not args.output.is_dir():
@@ -110,6 +112,12 @@ def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: d
         return _failed(result, imported.id_line or 1, f"names project {plan_id}, which {taken[plan_id]} named already")
     taken[plan_id] = source
     target = _target(plan_id, args.output, single)
+    if target is not None and target.stem != plan_id:  # check would refuse the file (PB106)
+        return _failed(
+            result,
+            imported.id_line or 1,
+            f"names project {plan_id}, so its plan file is {plan_id}.md, not {target.name}",
+        )
     try:
         text = plan_text(
             imported.data,
