@@ -16,11 +16,11 @@ from planbook.importer.assemble import Imported, Problem, assemble
 from planbook.importer.lines import Line, read_lines
 from planbook.importer.pattern import Pattern, template_pattern
 from planbook.importer.reading import read_document
-from planbook.importer.write import plan_text
+from planbook.importer.write import WriteError, plan_text
 from planbook.loader import Plan
 from planbook.render import render_plan
 
-__all__ = ["DocumentError", "Imported", "Problem", "import_document", "plan_text"]
+__all__ = ["DocumentError", "Imported", "Problem", "WriteError", "import_document", "plan_text"]
 
 MAX_DOCUMENT_BYTES = 1024 * 1024  # as a plan file: a plan written by hand is tens of kilobytes
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n")

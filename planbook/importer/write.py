@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import yaml
+
 from planbook import schema
 from planbook.escape import one_line
+from planbook.frontmatter.tags import Loader
 from planbook.loader import Plan, load_plan
 
 HEADER = """\
@@ -19,16 +22,20 @@ HEADER = """\
 
 
 class WriteError(ValueError):
-    """The text would not read back as the values imported (a bug, never a bad document)."""
+    """The text would not read back as the values imported: it passes a plan file's limits (its size,
+    its number of values), or, a bug, it reads otherwise."""
 
 
 def plan_text(data: dict[str, Any], notes: str, *, plan_id: str, source: str, path: str) -> str:
-    header = HEADER.format(id=plan_id, source=one_line(source).replace("\n", " "), path=path)
+    header = HEADER.format(id=plan_id, source=one_line(source), path=one_line(path))
     lines = ["---", *header.splitlines()]
     _mapping(_ordered(data, schema.expanded_schema()), lines, 0)
     text = "\n".join([*lines, "---", ""]) + (f"\n{notes.strip(chr(10))}\n" if notes.strip() else "")
     loaded = load_plan(path or f"{plan_id}.md", text=text)
-    if not isinstance(loaded, Plan) or loaded.data != data:
+    if not isinstance(loaded, Plan):
+        why = "; ".join(finding.message for finding in loaded.findings)
+        raise WriteError(f"would make a plan file planbook cannot load ({why})")
+    if loaded.data != data:
         raise WriteError(f"the imported plan {plan_id} would not read back as imported")
     return text
 
@@ -71,8 +78,11 @@ def _items(values: list[Any], lines: list[str], depth: int) -> None:
 
 
 def _is_word(value: Any) -> bool:
-    """A list of such values is written on one line, `[accounting, fulfillment]`."""
-    return isinstance(value, str) and value.isidentifier() and value.isascii()
+    """A list of such values is written on one line, `[accounting, fulfillment]`: a word YAML reads as
+    text. `yes`, `off` or `null` unquoted would read as true, false or nothing."""
+    if not (isinstance(value, str) and value.isidentifier() and value.isascii()):
+        return False
+    return bool(yaml.load(value, Loader=Loader) == value)
 
 
 def _scalar(value: Any) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, shown
+from planbook.cli.output import terminal_lines
 from planbook.escape import one_line
 
 _SUFFIXES = (".md", ".markdown", ".txt")
@@ -55,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     plan_template.activate(paths.project_root())
     documents = _documents(args.documents)
     single = len(documents) == 1 and not any(Path(name).is_dir() for name in args.documents)
+    if args.plan_id is not None and not args.plan_id.strip():
+        raise UsageError("--id is empty: give the project ID, or leave --id out to read it from the document")
     if args.plan_id is not None and not single:
         raise UsageError("--id names one plan: import one document with it")
     if args.output is not None and not single and args.output.exists() and not args.output.is_dir():
@@ -85,7 +88,7 @@ def _documents(names: list[str]) -> list[Path]:
 
 def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: dict[str, str]) -> _Result:
     from planbook.files import NotARegularFile, TooLarge, read_bounded
-    from planbook.importer import MAX_DOCUMENT_BYTES, DocumentError, import_document, plan_text
+    from planbook.importer import MAX_DOCUMENT_BYTES, DocumentError, WriteError, import_document, plan_text
 
     source = shown(document)
     result = _Result(source)
@@ -109,13 +112,27 @@ def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: d
         return _failed(result, imported.id_line or 1, f"names project {plan_id}, which {taken[plan_id]} named already")
     taken[plan_id] = source
     target = _target(plan_id, args.output, single)
-    if target is None:  # standard output
-        sys.stdout.write(plan_text(imported.data, imported.notes, plan_id=plan_id, source=source, path=f"{plan_id}.md"))
+    if target is not None and target.stem != plan_id:  # check would refuse the file (PB106)
+        return _failed(
+            result,
+            imported.id_line or 1,
+            f"names project {plan_id}, so its plan file is {plan_id}.md, not {target.name}",
+        )
+    try:
+        text = plan_text(
+            imported.data,
+            imported.notes,
+            plan_id=plan_id,
+            source=source,
+            path=f"{plan_id}.md" if target is None else shown(target),
+        )
+    except WriteError as e:
+        return _failed(result, 1, str(e))
+    if target is None:  # standard output: a terminal or a log, so escaped as `render` escapes its plan
+        sys.stdout.write(terminal_lines(text))
         result.written = "-"
         return result
-    refused = _write(
-        target, plan_text(imported.data, imported.notes, plan_id=plan_id, source=source, path=shown(target)), args.force
-    )
+    refused = _write(target, text, args.force)
     if refused is not None:
         return _failed(result, 1, refused)
     result.written = shown(target)
