@@ -3,6 +3,7 @@ value is missing, and the model's answers (tasks, progress, labels) in the templ
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from planbook import escape, plan_template, schema
@@ -111,9 +112,10 @@ class PlanView:
     def type_label(self, kind: str) -> str:
         return type_labels().get(kind, kind)
 
-    @property
+    @functools.cached_property
     def backfill(self) -> Markdown:
-        """How long the migration's backfill takes at the API limit, or nothing the plan cannot say."""
+        """How long the migration's backfill takes at the API limit, or nothing the plan cannot say. Kept:
+        the template asks twice, whether there is one and what it says."""
         found = backfill(self._data)
         return escape.inline(backfill_words(found, self._data)) if found else Markdown("")
 

@@ -29,6 +29,12 @@ def rendered(plan: Plan) -> str:
     return render_plan(plan, flavor="markdown", internal=True)
 
 
+def planbook_program(*args: str) -> subprocess.CompletedProcess[str]:
+    """`planbook` run as its own process, as a person runs it. The timeout only says "hung"."""
+    command = [str(Path(sys.executable).parent / "planbook"), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False, timeout=600)
+
+
 def run(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
@@ -218,13 +224,7 @@ def test_the_command_is_documented() -> None:
 def test_import_runs_as_a_command_line_program(tmp_path: Path) -> None:
     document = tmp_path / "x.md"
     document.write_text("**Project ID**: X-1\n", encoding="utf-8")
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "planbook"), "import", str(document), "-o", str(tmp_path / "X-1.md")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    done = planbook_program("import", str(document), "-o", str(tmp_path / "X-1.md"))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"wrote {tmp_path / 'X-1.md'} from {document}: ")
     assert load_plan(tmp_path / "X-1.md", text=(tmp_path / "X-1.md").read_text(encoding="utf-8")).data["id"] == "X-1"
@@ -237,14 +237,7 @@ def test_a_long_line_that_repeats_the_templates_labels_is_read_in_one_pass(tmp_p
     line = "**Baseline**: agreed to start " + "x; Phase 1: a, Phase 2: b, " * 700
     document = tmp_path / "long.md"
     document.write_text(f"**Project ID**: LONG-1\n\n## IMPLEMENTATION PHASES\n\n{line}\n", encoding="utf-8")
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "planbook"), "import", str(document), "-o", str(tmp_path / "LONG-1.md")],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=600,
-    )
+    done = planbook_program("import", str(document), "-o", str(tmp_path / "LONG-1.md"))
     assert done.returncode == 0, done.stderr
     plan = load_plan(tmp_path / "LONG-1.md")
     assert isinstance(plan, Plan)

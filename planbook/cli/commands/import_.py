@@ -136,7 +136,7 @@ def _import_one(document: Path, args: argparse.Namespace, single: bool, taken: d
     if refused is not None:
         return _failed(result, 1, refused)
     result.written = shown(target)
-    result.wrong = _wrong_values(target)
+    result.wrong = _wrong_values(target, text)
     print(one_line(f"wrote {result.written} from {source}: {_counts(result)}"))
     return result
 
@@ -188,13 +188,13 @@ def _counts(result: _Result) -> str:
     ) + (f", {counted(result.wrong, 'value')} to correct (planbook check lists them)" if result.wrong else "")
 
 
-def _wrong_values(target: Path) -> int:
+def _wrong_values(target: Path, text: str) -> int:
     """How many values, kept as the document wrote them, check refuses (PB0xx, PB1xx): the gates and
     the placeholders are the plan's state, not the import's."""
     from planbook.check import check_result
     from planbook.loader import load_plan
 
-    findings = check_result(load_plan(target)).findings
+    findings = check_result(load_plan(target, text=text)).findings  # the text just written: no second read
     return len({(f.line, f.column) for f in findings if f.severity == "error" and f.code[2] in "01"})
 
 
