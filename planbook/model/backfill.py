@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from planbook import plan_template
+from planbook.findings import counted
 from planbook.model.completeness import is_empty
 from planbook.model.schedule import duration_days
 from planbook.model.tasks import mapping_at
@@ -161,9 +162,9 @@ def backfill_words(found: Backfill, data: dict[str, Any]) -> str:
     carried = (
         "one per request"
         if found.per_request == 1
-        else f"{found.per_request:,} per request, {found.requests:,} requests"
+        else f"{found.per_request:,} per request, {counted(found.requests, 'request')}"
     )
-    words = f"{how_long(found.seconds)}: {found.records:,} records, {carried}, at {found.limit.rate}, {whose}"
+    words = f"{how_long(found.seconds)}: {counted(found.records, 'record')}, {carried}, at {found.limit.rate}, {whose}"
     if found.too_long:
         days = found.phase_days or 0
         words += f"; longer than the {found.phase} phase's {days:,} day{'s' if days != 1 else ''}"

@@ -152,3 +152,8 @@ def test_a_rate_limit_padded_or_past_the_longest_read_is_read_at_once() -> None:
     padded = read_rate_limit("2 requests/second" + " " * 900)
     assert padded is not None and padded.per_second == 2.0
     assert read_rate_limit("1" + " " * 5_000 + "requests/second") is None
+
+
+def test_a_backfill_of_one_request_says_one_request(tmp_path: Path) -> None:
+    plan = loaded(plan_with(tmp_path, records=16, per_request=100, limit="40 requests/minute"))
+    assert "under a minute: 16 records, 100 per request, 1 request, at 40 requests/minute" in backfill_line(plan)
