@@ -166,9 +166,12 @@ def generate_plans(n: int, dest: Path | str, *, seed: int = 0) -> list[Path]:
     rng = random.Random(seed)
     paths = []
     for index in range(n):
-        plan_id, text = plan_text(rng, index)
-        path = dest / f"{plan_id}.md"
-        write_atomic(path, text)
+        data, notes = plan_data(rng, index)
+        path = dest / f"{data['id']}.md"
+        write_atomic(path, _file_text(data, notes))
+        (dest / data["id"]).mkdir(exist_ok=True)
+        for name, text in companion_texts(data).items():
+            write_atomic(dest / data["id"] / name, text)
         paths.append(path)
     return sorted(paths)
 
@@ -176,8 +179,55 @@ def generate_plans(n: int, dest: Path | str, *, seed: int = 0) -> list[Path]:
 def plan_text(rng: random.Random, index: int) -> tuple[str, str]:
     """One plan's ID and file text. `index` makes the ID unique."""
     data, notes = plan_data(rng, index)
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return data["id"], f"---\n{front}---\n{notes}"
+    return data["id"], _file_text(data, notes)
+
+
+def _file_text(data: dict[str, Any], notes: str) -> str:
+    return f"---\n{yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)}---\n{notes}"
+
+
+def companion_texts(data: dict[str, Any]) -> dict[str, str]:
+    """The plan's SOW and technical specs, by file name (docs/reference/companions.md): the SOW's acceptance
+    criteria are the plan's success criteria, and the mapping has a row per field the sync writes."""
+    plan_id, system_a, system_b = data["id"], data["system_a"], data["system_b"]
+    criteria = [criterion["text"] for criterion in data["success"]["criteria"]]
+    rows = [
+        {
+            "source_object": "Order",
+            "source_field": "id",
+            "target_object": "Record",
+            "target_field": "external_id",
+            "required": True,
+        },
+        {
+            "source_object": "Order",
+            "source_field": "total",
+            "target_object": "Record",
+            "target_field": "amount",
+            "transform": "to 2 decimals",
+            "required": True,
+        },
+        {
+            "source_object": "Customer",
+            "source_field": "email",
+            "target_object": "Contact",
+            "target_field": "email",
+            "transform": "lower-cased",
+            "required": False,
+        },
+    ]
+
+    def document(front: dict[str, Any], body: str) -> str:
+        return f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100)}---\n\n{body}\n"
+
+    return {
+        f"{plan_id}-sow.md": document(
+            {"acceptance_criteria": criteria}, f"## Scope\n\n{system_a} to {system_b}, from go-live on."
+        ),
+        f"{plan_id}-technical-specs.md": document(
+            {"data_mapping": rows}, f"## Architecture\n\nA worker posts each {system_a} event to {system_b}."
+        ),
+    }
 
 
 def plan_data(rng: random.Random, index: int) -> tuple[dict[str, Any], str]:

@@ -56,7 +56,7 @@ from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
 from planbook.plan_template import TEMPLATE_DIR, TemplateError
 from planbook.site import client_site
-from planbook.site.build import PLAN_PAGE_SOURCE, SiteBuild
+from planbook.site.build import COMPANION_PAGE_SOURCE, PLAN_PAGE_SOURCE, PlanPage, SiteBuild
 from planbook.site.compiled_templates import COMPILED_TEMPLATES
 from planbook.site.page_cache import KIND as PAGES
 from planbook.site.page_cache import PlanPageCache
@@ -208,10 +208,45 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which climbs out of docs/.
         file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         files.append(file)
+        _add_companion_pages(site, page, file, files, config)
     _refuse_downloads_over_files(files, downloads, pdf=pdf)
     site.page_cache = _page_cache(site.root, config)
     site.start_exports({uri: Path(config.site_dir, download) for uri, download in downloads.items()}, pdf=pdf)
     return files
+
+
+def _add_companion_pages(site: SiteBuild, page: PlanPage, plan_file: File, files: Files, config: MkDocsConfig) -> None:
+    """A page for each of the plan's companion documents that is a file, at `projects/<ID>/<key>/`, linked
+    from the plan's reference lines. The plan page shows the data mapping, so a dirty build makes it again
+    when a companion changes, as when the plan does."""
+    sources = []
+    for companion in page.result.companions or ():
+        if companion.document is None or companion.path is None:
+            continue
+        uri = f"{PROJECTS_DIR}/{page.plan_id}/{companion.slug}.md"
+        if files.get_file_from_path(uri) is not None:
+            raise PluginError(f"docs/{uri} would hide the page of {companion.shown}; rename or remove it")
+        file = File.generated(config, uri, abs_src_path=str(companion.path), inclusion=InclusionLevel.NOT_IN_NAV)
+        file.edit_uri = Path(os.path.relpath(companion.path, config.docs_dir)).as_posix()
+        files.append(file)
+        site.companion_pages[uri] = (page, companion, plan_file.url_relative_to(file))
+        page.reference_urls[companion.name] = file.url_relative_to(plan_file)
+        sources.append(str(companion.path))
+    if sources:
+        plan_modified = plan_file.is_modified
+
+        def modified() -> bool:
+            dest = plan_file.abs_dest_path
+            return plan_modified() or not os.path.exists(dest) or any(_newer(source, dest) for source in sources)
+
+        plan_file.is_modified = modified  # type: ignore[method-assign]
+
+
+def _newer(source: str, dest: str) -> bool:
+    try:
+        return os.path.getmtime(source) > os.path.getmtime(dest)
+    except OSError:
+        return True
 
 
 def _refuse_downloads_over_files(files: Files, downloads: dict[str, str], *, pdf: bool) -> None:
@@ -269,6 +304,12 @@ def _version(name: str) -> str:
 
 def on_page_read_source(*, page: Page, config: MkDocsConfig) -> str | None:
     site = _build(config)
+    if page.file.src_uri in site.companion_pages:
+        plan, companion, _ = site.companion_pages[page.file.src_uri]
+        # The theme prints the title unescaped: the template's words, without what HTML would read.
+        title = re.sub(r"[<>&\"'`]", "", one_line(companion.title))
+        page.title = f"{plan.plan_id}: {title}"  # type: ignore[misc]
+        return COMPANION_PAGE_SOURCE
     if not site.is_plan_page(page.file.src_uri):
         return None
     page.title = site.pages[page.file.src_uri].plan_id  # type: ignore[misc]  # an ID: letters, digits, `.`, `_`, `-`
@@ -298,6 +339,8 @@ _LOGGED_BEFORE: dict[str, int] = {}
 def on_page_content(html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     site = _build(config)
     uri = page.file.src_uri
+    if uri in site.companion_pages:
+        _clean_toc(page.toc)
     if not site.is_plan_page(uri):
         return site.finish_html(uri, html)
     kept = _KEPT.pop(uri, None)

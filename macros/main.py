@@ -47,6 +47,11 @@ def define_env(env: Any) -> None:
         return site().plan_markdown(env.page.file.src_uri, edit_url=env.page.edit_url)
 
     @env.macro
+    def companion_page() -> str:
+        """The companion document (a SOW, technical specs) whose page this is, under its plan."""
+        return site().companion_markdown(env.page.file.src_uri)
+
+    @env.macro
     def portfolio_table() -> str:
         """Every plan: sortable, filterable by status, type and client (assets/javascripts/portfolio.js)."""
         return site().portfolio_table(env.page.file.src_uri, plan_url)

@@ -118,6 +118,27 @@ RULES: dict[str, Rule] = {
             "warning",
             "At the API limit, the migration's backfill takes longer than the phase it must finish within.",
         ),
+        # PB6xx: the plan's companion documents, the SOW and the technical specs.
+        Rule(
+            "PB601",
+            "reference-missing",
+            "error",
+            "A plan past discovery names a companion document (its SOW, its technical specs) that does not exist.",
+        ),
+        Rule(
+            "PB602",
+            "reference-invalid",
+            "error",
+            "A companion document's place or front matter cannot be read: not a Markdown file in the repository, or keys and values planbook does not know.",
+        ),
+        Rule("PB603", "mapping-no-target", "error", "A row of the data mapping has no target object or field."),
+        Rule("PB604", "mapping-duplicate-target", "error", "Two rows of the data mapping write the same target field."),
+        Rule(
+            "PB605",
+            "criterion-not-in-plan",
+            "error",
+            "Past discovery, an acceptance criterion of the SOW is neither among the plan's success criteria nor waived.",
+        ),
     ]
 }
 

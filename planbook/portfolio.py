@@ -88,7 +88,7 @@ def portfolio_rows(files: Sequence[Path], *, today: dt.date) -> list[PortfolioRo
     """A row for each plan, judged as check judges it (case collisions included), tracked on `today`
     against its baseline; no plan is kept."""
     rows = []
-    results = with_collisions(files, [check_result(load_plan(path)) for path in files])
+    results = with_collisions(files, [check_result(load_plan(path), companions=True) for path in files])
     baselines = agreed_baselines(files, known=current_versions(blob_ids_of(files, results), files, results))
     for path, result in zip(files, results):
         rows.append(row_for(result, today=today, baseline=baselines.get(path)))
@@ -102,8 +102,9 @@ def portfolio_rows(files: Sequence[Path], *, today: dt.date) -> list[PortfolioRo
 # costs to work out, so a rebuild redoes only the changed plans' share: 1,000 plans, one edit.
 
 Stamp = tuple[int, int, int, int]
-#: Each plan file (as listed) → its stamp and its check result, while the file is unchanged.
-CHECKED: dict[Path, tuple[Stamp, CheckResult]] = {}
+#: Each plan file (as listed) → its stamp and its companion documents' (a file's, or None where there is
+#: none), and its check result, while none of them changes.
+CHECKED: dict[Path, tuple[Stamp, dict[Path, Stamp | None], CheckResult]] = {}
 #: Each plan file → what its portfolio row was made from (check result, last commit date, the day, the
 #: baseline), and the row.
 ROWS: dict[Path, tuple[tuple[CheckResult, str | None, dt.date, Baseline | None], PortfolioRow]] = {}
@@ -119,11 +120,20 @@ def checked(path: Path) -> CheckResult:
     try:
         key = _file_key(path)
     except OSError:
-        return check_result(load_plan(path))  # gone or unreadable: let the loader say so
+        return check_result(load_plan(path), companions=True)  # gone or unreadable: let the loader say so
     cached = CHECKED.get(path)
-    if cached is None or cached[0] != key:
-        cached = CHECKED[path] = (key, check_result(load_plan(path)))
-    return cached[1]
+    if cached is None or cached[0] != key or any(_stamp_of(file) != stamp for file, stamp in cached[1].items()):
+        result = check_result(load_plan(path), companions=True)
+        companions = {c.path: _stamp_of(c.path) for c in result.companions or () if c.path is not None}
+        cached = CHECKED[path] = (key, companions, result)
+    return cached[2]
+
+
+def _stamp_of(path: Path) -> Stamp | None:
+    try:
+        return _file_key(path)
+    except OSError:
+        return None
 
 
 def _file_key(path: Path) -> Stamp:

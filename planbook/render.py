@@ -14,12 +14,14 @@ Render runs no git: what git knows of the plan comes in its `RenderContext`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, Literal
 
 from jinja2 import StrictUndefined, Template, pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
 from planbook import escape, internal, plan_template
+from planbook.companions import Companion
 from planbook.escape import Markdown
 from planbook.loader import Plan
 from planbook.model import GitFacts, completeness_of, date_label, version_label
@@ -44,6 +46,10 @@ class RenderContext:
     trusted_html: TrustedHtml | None = None
     # Is it on time, on the day of the build or command that made this context; None: planned dates only.
     tracking: PlanTracking | None = None
+    # The plan's companion documents (`planbook.companions`), when they were read; None: not looked for.
+    companions: list[Companion] | None = None
+    # Where each companion document is, by its key: the site's page of it, or its part of an export.
+    reference_urls: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def render_plan(
@@ -64,7 +70,7 @@ def render_plan(
         box=box,
         flavor=flavor,
         site=flavor == "site",
-        plan=PlanView(data, plan.id),
+        plan=PlanView(data, plan.id, context.companions, _reference_links(context, held)),
         notes=_notes(plan.notes, include=show_internal, site=flavor == "site", box=box),
         show_internal=show_internal,
         completeness=completeness_of(data) if is_valid(data) else None,
@@ -73,6 +79,24 @@ def render_plan(
         context=context,
         timeline=timeline_figure(data, context.tracking, title=_timeline_title(plan)) if flavor == "site" else "",
     )
+
+
+def _reference_links(context: RenderContext, held: Callable[[str], str]) -> dict[str, Markdown]:
+    """Each companion document's reference, linked where it is published: on the site, the site's own HTML
+    (held, as the download link is, so the page depends on its Markdown alone); in an export, a link to
+    its part of the document."""
+    links = {}
+    for companion in context.companions or ():
+        url = context.reference_urls.get(companion.name)
+        if url is None or companion.path is None:
+            continue
+        label = companion.path.name
+        if url.startswith("#"):
+            links[companion.name] = Markdown(f"[{escape.inline(label)}]({url})")
+        else:
+            anchor = f'<a href="{escape.html_text(url)}">{escape.html_text(label)}</a>'
+            links[companion.name] = Markdown(held(anchor))
+    return links
 
 
 def _timeline_title(plan: Plan) -> str:

@@ -7,6 +7,7 @@ import functools
 from typing import Any
 
 from planbook import escape, plan_template, schema
+from planbook.companions import Companion, MappingRow
 from planbook.escape import Markdown
 from planbook.model import (
     integration_label,
@@ -24,9 +25,17 @@ from planbook.model.tasks import mapping_at, plan_types, value_at
 class PlanView:
     """Read-only: the sandboxed template calls its methods, never changes the plan."""
 
-    def __init__(self, data: dict[str, Any], plan_id: str) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        plan_id: str,
+        companions: list[Companion] | None = None,
+        reference_links: dict[str, Markdown] | None = None,
+    ) -> None:
         self._data = data
         self.id = plan_id
+        self._companions = companions or []
+        self._reference_links = reference_links or {}
 
     def __getattr__(self, name: str) -> Any:
         return self.value(name)
@@ -120,8 +129,16 @@ class PlanView:
         return escape.inline(backfill_words(found, self._data)) if found else Markdown("")
 
     def reference(self, name: str, suffix: str) -> Markdown:
+        """The companion document `name`: a link to where it is published, or its file's name as code."""
+        if name in self._reference_links:
+            return self._reference_links[name]
         given = mapping_at(self._data, plan_template.roles().references).get(name)
         if isinstance(given, str) and given.strip():
             # Only a full http(s) address is a link: a relative one has no page on the site to go to.
             return escape.link(given, given) if escape.is_web_address(given) else escape.code(given)
         return escape.code(f"{self.id}-{suffix}")
+
+    @property
+    def data_mapping(self) -> list[MappingRow]:
+        """The rows of the data mapping in the plan's companion documents (its technical specs')."""
+        return [row for companion in self._companions for row in companion.mapping]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from planbook import plan_template
+from planbook.schema import is_plan_id
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECTS = ROOT / "projects"
@@ -66,10 +67,17 @@ class GitRepo:
     def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", *args], cwd=self.path, capture_output=True, text=True, check=check)
 
-    def write(self, relative: str, text: str) -> Path:
+    def write(self, relative: str, text: str, *, companions: bool = True) -> Path:
+        """Write `relative`; a plan (`projects/<ID>.md`) gets plain companion documents beside it, as a plan
+        past discovery needs, unless it has its own or `companions` is false."""
         target = self.path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+        parts = relative.split("/")
+        if companions and len(parts) == 2 and parts[0] == "projects" and parts[1].endswith(".md"):
+            stem = parts[1].removesuffix(".md")
+            if is_plan_id(stem) and stem.casefold() not in ("index", "readme"):
+                add_companions(self.path / "projects", stem)
         return target
 
     def commit(self, message: str, *, date: str | None = None) -> str:
@@ -79,6 +87,27 @@ class GitRepo:
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
         subprocess.run(["git", "commit", "-q", "-m", message], cwd=self.path, env=env, check=True, capture_output=True)
         return self.git("rev-parse", "HEAD").stdout.strip()
+
+
+#: Companion documents that pass check for any plan (docs/reference/companions.md): a plan past discovery
+#: needs both, and a test about something else gives its plans these.
+PLAIN_COMPANIONS = {
+    "sow": "---\n---\n\n## Scope\n\nThe integration the plan describes.\n",
+    "technical-specs": (
+        "---\ndata_mapping:\n  - source_object: Order\n    source_field: name\n"
+        "    target_object: Invoice\n    target_field: DocNumber\n    required: true\n---\n"
+    ),
+}
+
+
+def add_companions(projects: Path, plan_id: str) -> None:
+    """Give the plan `plan_id` in `projects` the plain companion documents it lacks."""
+    folder = projects / plan_id
+    folder.mkdir(parents=True, exist_ok=True)
+    for slug, text in PLAIN_COMPANIONS.items():
+        path = folder / f"{plan_id}-{slug}.md"
+        if not path.exists():
+            path.write_text(text, encoding="utf-8")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from planbook.cli import main
 from planbook.loader import load_plan
 from planbook.model import completeness_of
 
-from conftest import PROJECTS, SAMPLES, shared_path
+from conftest import PROJECTS, SAMPLES, add_companions, shared_path
 
 
 def check_text(tmp_path: Path, text: str, name: str = "NORTHWIND-001.md"):
@@ -268,6 +268,7 @@ def test_completeness_of_an_empty_draft_is_low():
 def failing_plan(tmp_path, sample_text) -> Path:
     path = tmp_path / "NORTHWIND-001.md"
     path.write_text(sample_text.replace('client: "Northwind Outfitters Ltd."', 'client: "[CLIENT_NAME]"'))
+    add_companions(tmp_path, "NORTHWIND-001")
     return path
 
 
@@ -405,6 +406,8 @@ def test_text_output_counts_errors_and_warnings_and_marks_the_warnings(tmp_path,
     (tmp_path / "B-1.md").write_text('---\nid: "B-1"\nname: a: b\n---\n', encoding="utf-8")
     (tmp_path / "C-1.md").write_text('---\nid: "C-1"\nname: [x\n---\n', encoding="utf-8")
     (tmp_path / "D-1.md").write_text(sample_text.replace('id: "NORTHWIND-001"', 'id: "D-1"'), encoding="utf-8")
+    for plan_id in ("NORTHWIND-001", "D-1"):
+        add_companions(tmp_path, plan_id)
     assert main(["check", str(tmp_path)]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "2 errors, 1 warning in 3 of 4 plans"

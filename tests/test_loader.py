@@ -11,6 +11,8 @@ import pytest
 from planbook.cli import main
 from planbook.loader import MAX_DEPTH, MAX_FILE_BYTES, LoadError, Plan, load_plan
 
+from conftest import add_companions
+
 GOOD = '---\nid: "X-1"\nname: "A plan"\n---\nNotes.\n'
 
 
@@ -188,6 +190,7 @@ def test_unreadable_path_is_a_finding_not_an_exception(tmp_path):
 def test_one_bad_file_does_not_stop_the_others(tmp_path, capsys, sample_text):
     (tmp_path / "A-1.md").write_bytes(b"\x00\x01binary")
     (tmp_path / "NORTHWIND-001.md").write_text(sample_text)
+    add_companions(tmp_path, "NORTHWIND-001")
     (tmp_path / "Z-9.md").write_text("---\nid: [\n---\n")
     code, output = run_check(tmp_path, capsys)
     assert code == 1

@@ -79,6 +79,9 @@ NOT_FIELDS: dict[tuple[str, str], str] = {
     ("planbook/diff/portfolio_report.py", "task"): "a key of the report's JSON",
     ("planbook/diff/report_formats.py", "task"): "a key of the report's JSON",
     ("planbook/model/__init__.py", "own_tasks"): "the function `own_tasks`, named in `__all__`",
+    ("planbook/companions.py", "data_mapping"): "a key of a companion document's front matter, not of a plan",
+    ("planbook/companions.py", "notes"): "a column of a companion document's data mapping, not of a plan",
+    ("planbook/companion_render.py", "internal"): "the CSS class of an internal box",
 }
 
 

@@ -127,6 +127,26 @@ def test_a_commit_of_a_plan_with_a_placeholder_is_refused_with_its_line(clone, p
 
 
 @slow
+def test_a_commit_of_a_data_mapping_that_maps_a_field_twice_is_refused_with_its_line(clone, pre_commit_env):
+    """The technical specs alone change: the hook checks their plan, and names the specs' own line."""
+    installed = pre_commit(clone.path, pre_commit_env, "install")
+    assert installed.returncode == 0, installed.stderr
+    specs = clone.path / "projects" / "NORTHWIND-001" / "NORTHWIND-001-technical-specs.md"
+    text = specs.read_text(encoding="utf-8").replace("target_field: TxnDate", "target_field: DocNumber")
+    specs.write_text(text, encoding="utf-8")
+    refused = commit(clone, pre_commit_env, "Map the order date")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0, output
+    line = (
+        text.splitlines().index(
+            "    target_field: DocNumber", text.splitlines().index("    target_field: DocNumber") + 1
+        )
+        + 1
+    )
+    assert f"projects/NORTHWIND-001/NORTHWIND-001-technical-specs.md:{line}:19: PB604 " in output, output
+
+
+@slow
 def test_a_template_change_that_plans_fail_is_refused_at_commit(clone, pre_commit_env):
     """A new Phase 2 task in template/ is one the plans past Phase 2 have not done: the commit of the
     template alone is refused with each plan's PB302, as CI would refuse it."""

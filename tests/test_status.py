@@ -25,6 +25,7 @@ def samples(tmp_path, monkeypatch):
     folder.mkdir()
     for path in SAMPLES:
         shutil.copy(path, folder / path.name)
+        shutil.copytree(path.with_suffix(""), folder / path.stem)  # its SOW and technical specs
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PLANBOOK_TODAY", "2026-12-01")
     return folder

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from planbook import internal, schema
 from planbook import paths as paths_module
+from planbook.check.companion_findings import companion_findings
 from planbook.check.gates import gate_findings
 from planbook.check.integration_findings import integration_findings
 from planbook.check.notes_limits import NOTES_WORTH_MEASURING, notes_size_findings
@@ -28,6 +29,7 @@ from planbook.check.text_findings import (
     placeholder_findings,
     relative_link_findings,
 )
+from planbook.companions import Companion, companions_of
 from planbook.escape import one_line
 from planbook.findings import Finding
 from planbook.loader import LoadError, LoadResult, Plan, load_plan
@@ -53,6 +55,8 @@ class CheckResult:
     findings: list[Finding]
     plan: Plan | None = None
     completeness: int | None = None
+    #: The plan's companion documents, when they were looked for (a plan on disk, not an old version in git).
+    companions: list[Companion] | None = None
 
     @property
     def ok(self) -> bool:
@@ -103,21 +107,24 @@ def with_collisions(paths: Sequence[Path], results: Sequence[CheckResult]) -> li
 def _check_chunk(paths: list[Path]) -> list[CheckResult]:
     results = []
     for path in paths:
-        result = check_result(load_plan(path))
-        result.plan = None
+        result = check_result(load_plan(path), companions=True)
+        result.plan = result.companions = None
         results.append(result)
     return results
 
 
-def check_result(loaded: LoadResult) -> CheckResult:
-    """The one gate: a file's findings, and its completeness when it is a valid plan."""
+def check_result(loaded: LoadResult, *, companions: bool = False) -> CheckResult:
+    """The one gate: a file's findings, and its completeness when it is a valid plan. With `companions`,
+    the plan is a file on disk, and its companion documents beside it are read and checked too."""
     if isinstance(loaded, LoadError):
         return CheckResult(loaded.path, sorted(loaded.findings))
-    return check_plan(loaded)
+    return check_plan(loaded, companions_of(loaded, Path(loaded.path)) if companions else None)
 
 
-def check_plan(plan: Plan) -> CheckResult:
+def check_plan(plan: Plan, companions: list[Companion] | None = None) -> CheckResult:
     findings: list[Finding] = []
+    if companions is not None:
+        findings += companion_findings(plan, companions)
     errors = schema.schema_errors(plan.data)
     leftovers = list(placeholder_findings(plan))
     findings += [finding for _, finding in leftovers]
@@ -144,4 +151,4 @@ def check_plan(plan: Plan) -> CheckResult:
         contents = list(content_values(plan.data))
         completeness = share_filled(contents)
         findings += gate_findings(plan, contents)
-    return CheckResult(plan.path, sorted(set(findings)), plan, completeness)
+    return CheckResult(plan.path, sorted(set(findings)), plan, completeness, companions)

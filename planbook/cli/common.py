@@ -32,12 +32,22 @@ def plan_files(paths: Sequence[str | Path]) -> list[Path]:
         if path.is_dir():
             files += plan_files_in(path)  # links and odd entries too: the loader says what is wrong with each
         elif path.is_file() or path.is_symlink():
-            files.append(path)
+            files.append(plan_of_companion(path) or path)
         elif path.exists():
             raise UsageError(f"{raw} is not a regular file; a plan is a Markdown file")
         else:
             raise UsageError(f"no such file or folder: {raw}")
-    return files
+    return list(dict.fromkeys(files))  # a plan and its SOW named together (pre-commit does): the plan once
+
+
+def plan_of_companion(path: Path) -> Path | None:
+    """The plan whose companion folder holds `path` (`projects/<ID>/<ID>-sow.md` → `projects/<ID>.md`), or
+    None: pre-commit names the document that changed, and it is its plan that is checked."""
+    folder = path.parent
+    plan = folder.parent / f"{folder.name}.md"
+    if folder.parent.name == PROJECTS_DIR and path.suffix.casefold() == ".md" and plan.is_file():
+        return plan
+    return None
 
 
 def resolve_plan(name: str) -> Path:

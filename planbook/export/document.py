@@ -2,7 +2,8 @@
 timeline and a sign-off block.
 
 The plan's body is `render_plan(flavor="markdown")`: the seed template filled in, so an export can
-never drift from the template's sections or order. The timeline goes in right under the template's
+never drift from the template's sections or order. With its companion documents asked for (`export
+--with-references`), each follows the plan, and the plan's reference lines link to it. The timeline goes in right under the template's
 `## 2. IMPLEMENTATION PHASES` heading; no value can produce that line, since escaping guards every
 value's line start, and the author's notes come after it.
 """
@@ -13,6 +14,7 @@ import dataclasses
 import datetime as dt
 
 from planbook import plan_template, schema
+from planbook.companion_render import companion_markdown
 from planbook.loader import Plan
 from planbook.model import date_label, integration_label, is_committed_version, status_label, version_label
 from planbook.model.tasks import plan_types
@@ -73,6 +75,13 @@ def build_document(
 ) -> Document:
     context = context or RenderContext()
     body = render_plan(plan, flavor="markdown", context=context, internal=internal)
+    for companion in context.companions or ():
+        anchor = context.reference_urls.get(companion.name, "")
+        if companion.document is not None and anchor.startswith("#"):  # asked for: `export --with-references`
+            part = companion_markdown(plan, companion, site=False, internal_shown=internal, level=2)
+            title, _, rest = part.partition("\n")
+            # The heading's id by attr_list, which the export converts with; the cleaner keeps heading ids.
+            body = f"{body.rstrip()}\n\n---\n\n{title} {{ {anchor} }}\n{rest}"
     return Document(cover=cover_of(plan, context, draft=draft), body=body, internal=internal)
 
 

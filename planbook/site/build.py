@@ -17,6 +17,7 @@ How a plan page is made:
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,10 @@ from planbook import plan_template
 from planbook.audience import INTERNAL, Audience, require_plans
 from planbook.build_cache import BuildCache
 from planbook.check import CheckResult
+from planbook.companion_render import companion_markdown
+from planbook.companions import Companion
 from planbook.dates import today
+from planbook.escape import html_text, one_line
 from planbook.export.batch import PendingExports, PlanExport, start_html_exports, start_pdf_exports
 from planbook.history import HistoryRow, plan_histories
 from planbook.html_policy import clean_plan_html
@@ -34,13 +38,15 @@ from planbook.model.tracking import PlanTracking
 from planbook.paths import PROJECTS_DIR
 from planbook.portfolio import Portfolio, load_portfolio
 from planbook.render import RenderContext, render_plan
-from planbook.schema import is_plan_id
 from planbook.site import changes_page, drafts, people_view, portfolio_view
 from planbook.site.page_cache import PlanPageCache
+from planbook.site.published import client_of, for_audience, publishable
 from planbook.trusted_html import TrustedHtml
 
 #: What MkDocs and mkdocs-macros read for every plan page: the same for every plan.
 PLAN_PAGE_SOURCE = "---\nrender_macros: true\n---\n\n{{ plan_page() }}\n"
+#: ... and for every page of a companion document (`planbook.companion_render`).
+COMPANION_PAGE_SOURCE = "---\nrender_macros: true\n---\n\n{{ companion_page() }}\n"
 HISTORY_LIMIT = 5  # commits in a plan page's history table
 CHANGES_DAYS = 30  # the "What changed" page covers this many days up to today
 
@@ -57,6 +63,7 @@ class PlanPage:
     tracking: PlanTracking | None = None  # on time or not, on the build's day (the portfolio's row has it)
     download: str = ""  # the exported plan's address, relative to the page, once the hooks name it
     pdf_download: str = ""  # the same as a PDF, when the build writes PDFs (a deploy)
+    reference_urls: dict[str, str] = dataclasses.field(default_factory=dict)  # its companions' pages, by key
 
 
 class SiteBuild:
@@ -71,14 +78,16 @@ class SiteBuild:
         self.root = root
         self.audience = audience
         self.checked = portfolio  # every file in projects/, for the findings: a client's site is gated on all
-        self.shown = _for_audience(portfolio, audience)  # every plan the site may name: the client's own
-        self.portfolio = _publishable(self.shown)  # those that may have a page: all shown, once they pass
+        self.shown = for_audience(portfolio, audience)  # every plan the site may name: the client's own
+        self.portfolio = publishable(self.shown)  # those that may have a page: all shown, once they pass
         self.pages: dict[str, PlanPage] = {}  # by the page's source address, projects/<ID>.md
         self._held: dict[str, TrustedHtml] = {}  # by page address: HTML the page's Markdown only names
         self._exports: list[PendingExports] = []
         #: Plan pages an earlier build made (`use_page_cache`); None: every page is made here.
         self.page_cache: PlanPageCache | None = None
         self._page_keys: dict[str, str] = {}  # by page address: the key its page is kept under
+        #: By page address, projects/<ID>/<key>.md: its plan's page, the document, and the way back to the plan.
+        self.companion_pages: dict[str, tuple[PlanPage, Companion, str]] = {}
 
     @classmethod
     def begin(cls, root: Path, audience: Audience = INTERNAL) -> SiteBuild:
@@ -87,7 +96,7 @@ class SiteBuild:
         audience is a client no plan names: no site is built for nobody."""
         plan_template.activate(root := Path(root).absolute())  # the project's template, read again when changed
         portfolio = load_portfolio(root / PROJECTS_DIR, today=today())  # read once a build
-        require_plans(audience, (_client_of(result) for result in portfolio.results))
+        require_plans(audience, (client_of(result) for result in portfolio.results))
         build = cls(root, portfolio, audience)
         cls._current[root] = build
         return build
@@ -111,10 +120,14 @@ class SiteBuild:
         for path, result in zip(self.checked.files, self.checked.results):
             shown = f"{PROJECTS_DIR}/{path.name}"  # relative to the repository, whatever the cwd
             for finding in result.findings:
-                # one line each, whatever the file's name holds: a log line a plan cannot forge
-                line = str(dataclasses.replace(finding, path=shown))
+                # one line each, whatever the file's name holds (a log line a plan cannot forge); a companion's, its own
+                own = finding.path == result.path
+                line = str(dataclasses.replace(finding, path=shown if own else self._shown(finding.path)))
                 (errors if finding.severity == "error" else warnings).append(line)
         return errors, warnings
+
+    def _shown(self, path: str) -> str:
+        return one_line(os.path.relpath(Path(path).absolute(), self.root)).replace(os.sep, "/")
 
     @property
     def failing(self) -> int:
@@ -156,12 +169,29 @@ class SiteBuild:
             downloads=[(label, url) for label, url in (("HTML", page.download), ("PDF", page.pdf_download)) if url],
             trusted_html=held,
             tracking=page.tracking,
+            companions=page.result.companions,
+            reference_urls=page.reference_urls,
         )
         markdown = render_plan(page.result.plan, flavor="site", context=context, internal=self.audience.internal)
         if not banner:
             return markdown
         title, _, rest = markdown.partition("\n")  # the findings under the page's first heading
         return f"{title}\n\n{banner}\n\n{rest}" if title.startswith("# ") else f"{banner}\n\n{markdown}"
+
+    def companion_markdown(self, uri: str) -> str:
+        """The Markdown of a companion document's page: the document under its plan (`companion_render`)."""
+        page, companion, plan_url = self.companion_pages[uri]
+        assert page.result.plan is not None
+        held = self._held.setdefault(uri, TrustedHtml())
+        back = held.hold(
+            f'<p class="pb-part-of">Part of the plan <a href="{html_text(plan_url)}">{html_text(page.plan_id)}</a></p>'
+        )
+        plan, internal_shown = page.result.plan, self.audience.internal
+        markdown = companion_markdown(
+            plan, companion, site=True, internal_shown=internal_shown, box=held.internal_class
+        )
+        title, _, rest = markdown.partition("\n")
+        return f"{title}\n\n{back}\n{rest}"
 
     def hold(self, uri: str, html: str) -> str:
         """The marker that stands for `html` in the Markdown of the page at `uri`: Python-Markdown reads a
@@ -170,9 +200,9 @@ class SiteBuild:
 
     def finish_html(self, uri: str, html: str) -> str:
         """The page's HTML as it is published: a plan page's cleaned, and every held block put back."""
-        if self.is_plan_page(uri):
+        if self.is_plan_page(uri) or uri in self.companion_pages:
             html = clean_plan_html(html)
-            if not self.pages[uri].result.ok:
+            if self.is_plan_page(uri) and not self.pages[uri].result.ok:
                 html = drafts.mark_placeholders(html)
         held = self._held.pop(uri, None)
         return held.restore(html) if held is not None else html
@@ -260,36 +290,6 @@ class SiteBuild:
                     exports.cache.prune()
         if failure is not None and not quietly:
             raise failure
-
-
-#: Findings that keep a file off the site even as a draft: it is not a plan file the site may read.
-_UNPUBLISHABLE = frozenset({"PB001", "PB002", "PB003", "PB012", "PB110", "PB111"})
-
-
-def _publishable(portfolio: Portfolio) -> Portfolio:
-    """The plans that may have a page. A draft's page is named after its file and titled with its name,
-    which the theme prints unescaped: only a name that is a plan ID, of a file the site may read, gets
-    one. The strict build fails before any of this matters."""
-    return portfolio.only(
-        [
-            index
-            for index, (path, result) in enumerate(zip(portfolio.files, portfolio.results))
-            if is_plan_id(path.stem) and not any(finding.code in _UNPUBLISHABLE for finding in result.findings)
-        ],
-    )
-
-
-def _for_audience(portfolio: Portfolio, audience: Audience) -> Portfolio:
-    """The plans `audience` may see: all of them for the team; for a client, the plans that loaded and
-    name that client (a plan that did not load names nobody, so it is the team's alone)."""
-    if audience.internal:
-        return portfolio
-    results = portfolio.results
-    return portfolio.only([i for i, r in enumerate(results) if r.plan and audience.includes(_client_of(r))])
-
-
-def _client_of(result: CheckResult) -> object:
-    return result.plan.data.get(plan_template.roles().client) if result.plan else None
 
 
 def _stale(target: Path, source: Path) -> bool:

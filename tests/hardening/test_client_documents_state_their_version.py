@@ -15,7 +15,7 @@ import pytest
 
 from planbook.scaffold import scaffold
 
-from conftest import PROJECTS, GitRepo
+from conftest import PROJECTS, GitRepo, add_companions
 
 SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 
@@ -101,6 +101,7 @@ def test_a_merge_that_changed_a_plan_is_its_version(repo: GitRepo) -> None:
 def test_plans_under_a_folder_git_would_quote(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "repo")
     repo.write("plans-é/projects/NORTHWIND-001.md", SAMPLE)
+    add_companions(repo.path / "plans-é" / "projects", "NORTHWIND-001")
     repo.commit("A plan in a folder with a non-ASCII name")
     commit = repo.git("log", "-1", "--format=%h").stdout.strip()
     done = planbook("export", "projects/NORTHWIND-001.md", "--format", "md", "-o", "-", cwd=repo.path / "plans-é")

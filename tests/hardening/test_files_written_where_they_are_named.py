@@ -18,7 +18,7 @@ import pytest
 
 from planbook.files import NotARegularFile, write_atomic
 
-from conftest import PROJECTS, GitRepo
+from conftest import PROJECTS, GitRepo, add_companions
 
 SAMPLE = (PROJECTS / "NORTHWIND-001.md").read_text(encoding="utf-8")
 
@@ -138,6 +138,7 @@ def test_a_plan_that_links_out_of_the_repository_is_neither_checked_nor_publishe
         SAMPLE.replace("NORTHWIND-001", "OUTSIDE-001").replace("Northwind", "SECRET-CLIENT"), encoding="utf-8"
     )
     (repo.path / "projects" / "OUTSIDE-001.md").symlink_to(secret)
+    add_companions(repo.path / "projects", "OUTSIDE-001")
     done = planbook("check", cwd=repo.path)
     if inside:  # a link within the repository publishes nothing that is not in it already
         assert done.returncode == 0, done.stdout

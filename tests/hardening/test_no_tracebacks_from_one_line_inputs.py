@@ -218,8 +218,10 @@ def test_an_address_no_parser_reads_is_a_finding_not_a_traceback(tmp_path, link:
     project.add_plan("NORTHWIND-001", references)
     render = run("render", "NORTHWIND-001", cwd=project.path)
     assert render.returncode == 0 and "Traceback" not in render.stderr
+    # ... and it is no place a document can be: the strict build says where, with check's own line.
     build = project.build()
-    assert build.ok and "Traceback" not in build.output, build.output[-3000:]
+    assert not build.ok and "Traceback" not in build.output, build.output[-3000:]
+    assert re.search(r"projects/NORTHWIND-001\.md:\d+:\d+: PB602 ", build.output), build.output[-3000:]
 
 
 def test_a_bad_link_in_git_history_does_not_poison_later_builds(tmp_path) -> None:

@@ -75,11 +75,15 @@ class SiteProject(GitRepo):
         (path / "projects").mkdir()
         (path / ".gitignore").write_text("/site/\n/docs\n/hooks\n/macros\n", encoding="utf-8")
 
-    def add_plan(self, plan_id: str, text: str) -> Path:
-        return self.write(f"projects/{plan_id}.md", text)
+    def add_plan(self, plan_id: str, text: str, *, companions: bool = True) -> Path:
+        """The plan, with plain companion documents (`conftest.add_companions`) unless told otherwise."""
+        return self.write(f"projects/{plan_id}.md", text, companions=companions)
 
     def add_samples(self) -> None:
+        """The sample plans, each with its companion documents (`projects/<ID>/`)."""
         for sample in sorted(PROJECTS.glob("*.md")):
+            for document in sorted((PROJECTS / sample.stem).glob("*.md")):
+                self.write(f"projects/{sample.stem}/{document.name}", document.read_text(encoding="utf-8"))
             self.add_plan(sample.stem, sample.read_text(encoding="utf-8"))
 
     def build(self, *args: str, env: dict[str, str] | None = None, strict: bool = True) -> Build:

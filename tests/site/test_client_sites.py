@@ -130,7 +130,8 @@ def test_a_client_site_holds_the_clients_plans_and_nothing_else(project, plan_id
     index = json.loads((build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert f"projects/{plan_id}/" in locations
-    assert locations <= {f"projects/{plan_id}/", "changes/", ""}
+    documents = {f"projects/{plan_id}/sow/", f"projects/{plan_id}/technical-specs/"}  # its SOW and specs
+    assert locations <= {f"projects/{plan_id}/", *documents, "changes/", ""}
     assert any(client in doc["text"] for doc in index["docs"] if doc["location"].startswith(f"projects/{plan_id}/"))
     # The sitemap names the client's pages and no other.
     sitemap = (build.site / "sitemap.xml").read_text(encoding="utf-8")

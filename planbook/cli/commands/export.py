@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planbook.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, load_named_plan, shown
 from planbook.dates import TodayError, today
 from planbook.escape import one_line
 from planbook.paths import PROJECTS_DIR, resolved
 from planbook.schema import is_plan_id
+
+if TYPE_CHECKING:
+    from planbook.check import CheckResult
+    from planbook.render import RenderContext
 
 FORMAT_NAMES = ("html", "pdf", "md")  # the keys of planbook.export.FORMATS, held by a drift test
 NEVER_IN_A_DRAFT = frozenset({"PB401"})  # a draft may be unfinished, never leak what is internal
@@ -47,6 +52,11 @@ def add_parser(subparsers: Any) -> None:
         help="export even a plan that fails check: every page says DRAFT, and the sign-off is not for signature",
     )
     parser.add_argument(
+        "--with-references",
+        action="store_true",
+        help="append the plan's companion documents (its SOW and technical specs) after the plan, linked from its reference lines",
+    )
+    parser.add_argument(
         "--internal",
         action="store_true",
         help="keep internal-only content (the `internal:` fields, <!-- internal --> notes), marked as internal",
@@ -70,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
     path, loaded = load_named_plan(args.plan)
     if loaded is None:
         return EXIT_FINDINGS
-    (result,) = with_collisions([path], [check_result(loaded)])  # the one gate: what check refuses, no client receives
+    (result,) = with_collisions(
+        [path], [check_result(loaded, companions=True)]
+    )  # the one gate: what check refuses, no client receives
     if not result.ok:
         for finding in result.findings:
             print(finding, file=sys.stderr)
@@ -98,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(e)) from None
     tracking = plan_tracking(loaded.data, today=day, baseline=agreed_baselines([path]).get(path))
     context = RenderContext(git=git_facts(path), tracking=tracking)
+    if args.with_references:
+        context = _with_references(context, result)
     try:
         document = export_plan(loaded, fmt, context=context, internal=args.internal, draft=args.draft)
     except ExportError as e:
@@ -114,6 +128,17 @@ def run(args: argparse.Namespace) -> int:
     edition = (", internal edition" if args.internal else "") + (", DRAFT" if args.draft else "")
     print(one_line(f"wrote {target} ({len(document):,} bytes, {fmt}{edition})"))
     return EXIT_OK
+
+
+def _with_references(context: RenderContext, result: CheckResult) -> RenderContext:
+    """`context` with the plan's companion documents, each to follow the plan at an anchor of its own. A
+    document that does not exist is not appended: past discovery, check has refused the plan for it."""
+    companions = result.companions or []
+    anchors = {c.name: f"#reference-{c.slug}" for c in companions if c.document is not None}
+    missing = [c.shown for c in companions if c.document is None and c.web is None]
+    for shown_path in missing:
+        print(one_line(f"planbook: {shown_path} does not exist, so it is not appended"), file=sys.stderr)
+    return dataclasses.replace(context, companions=companions, reference_urls=anchors)
 
 
 def export_target(output: str | None, plan: Path, suffix: str) -> Path:

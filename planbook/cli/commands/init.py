@@ -30,13 +30,15 @@ def run(args: argparse.Namespace) -> int:
             f"{shown(folder)}/ already exists; planbook init never overwrites a template (remove it to start again)"
         )
     source = plan_template.default_folder()
+    # The plan's files, then the companion documents' templates (`planbook new --with-docs` writes from them).
+    names = [*plan_template.TEMPLATE_FILES, *sorted(path.name for path in source.glob("*.md"))]
     try:
         folder.mkdir()
-        for name in plan_template.TEMPLATE_FILES:
+        for name in names:
             write_atomic(folder / name, read_bounded(source / name, plan_template.MAX_FILE_BYTES), overwrite=False)
     except OSError as e:
         raise UsageError(f"cannot write {shown(folder)}: {e.strerror or e}") from None
-    for name in plan_template.TEMPLATE_FILES:
+    for name in names:
         print(one_line(f"wrote {shown(folder / name)}"))
     print(
         one_line(

@@ -30,6 +30,12 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--migration", action="store_true", help="the project migrates existing data")
     parser.add_argument(
+        "--with-docs",
+        action="store_true",
+        help="also write the plan's companion documents (its SOW and technical specs) into projects/ID/, from "
+        "the template's; for a plan that exists already, only those it lacks",
+    )
+    parser.add_argument(
         "--dir",
         type=Path,
         default=None,
@@ -62,15 +68,52 @@ def run(args: argparse.Namespace) -> int:
     clash = case_collisions([target]).get(target)
     if clash:
         raise UsageError(f"{clash[0]} differs from {target.name} only by case; on macOS and Windows they are one file")
+    wrote = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(
             target, scaffold(args.id, types=args.types, migration=args.migration, path=shown(target)), overwrite=False
         )
+        wrote.append(target)
     except FileExistsError:
-        raise UsageError(f"{target} already exists; planbook new never overwrites a plan") from None
+        if not args.with_docs:
+            raise UsageError(f"{target} already exists; planbook new never overwrites a plan") from None
     except OSError as e:
         raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
-    print(one_line(f"wrote {shown(target)}"))
-    print(one_line(f"next: fill in its placeholders; `planbook check {shown(target)}` lists those left"))
+    if args.with_docs:
+        wrote += _companions(target)
+    if not wrote:
+        raise UsageError(f"{target} and its companion documents exist already; planbook new never overwrites them")
+    for path in wrote:
+        print(one_line(f"wrote {shown(path)}"))
+    print(one_line(f"next: fill in their placeholders; `planbook check {shown(target)}` lists those left"))
     return EXIT_OK
+
+
+def _companions(target: Path) -> list[Path]:
+    """Write the companion documents `target` lacks, each from its template; the paths written."""
+    from planbook.companion_scaffold import scaffold_companion
+    from planbook.companions import companions_of
+    from planbook.files import write_atomic
+    from planbook.loader import LoadError, load_plan
+
+    plan = load_plan(target)
+    if isinstance(plan, LoadError):
+        raise UsageError(f"{shown(target)} cannot be read ({plan.findings[0]}); `planbook check` says why")
+    wrote = []
+    for companion in companions_of(plan, target):
+        if companion.path is None or not companion.missing:
+            continue  # an https address, a place check refuses, or a document written already
+        if not inside_repository(companion.path):
+            raise UsageError(
+                f"{shown(companion.path)} leads out of the repository; a companion document is written inside it"
+            )
+        try:
+            companion.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(companion.path, scaffold_companion(plan, companion.name), overwrite=False)
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise UsageError(f"cannot write {shown(companion.path)}: {e.strerror or e}") from None
+        wrote.append(companion.path)
+    return wrote
