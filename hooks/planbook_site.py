@@ -26,6 +26,7 @@ when that plan changed; hand-written pages, the portfolio among them, are rebuil
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import posixpath
@@ -192,6 +193,7 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
     except (ValueError, ExportError) as e:
         raise PluginError(f"PDF downloads: {e}") from None
     downloads = {}
+    written = {file.dest_uri: file.src_uri for file in files}  # what docs/ writes, which no document may overwrite
     for page in site.plan_pages():
         uri = f"{PROJECTS_DIR}/{page.plan_id}.md"
         if files.get_file_from_path(uri) is not None:
@@ -208,18 +210,22 @@ def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
         # The edit button: MkDocs joins `edit_uri` (docs/ in the repository) and this path, which climbs out of docs/.
         file.edit_uri = Path(os.path.relpath(page.source, config.docs_dir)).as_posix()
         files.append(file)
-        _add_companion_pages(site, page, file, files, config)
+        _add_companion_pages(site, page, file, files, config, written)
     _refuse_downloads_over_files(files, downloads, pdf=pdf)
     site.page_cache = _page_cache(site.root, config)
     site.start_exports({uri: Path(config.site_dir, download) for uri, download in downloads.items()}, pdf=pdf)
     return files
 
 
-def _add_companion_pages(site: SiteBuild, page: PlanPage, plan_file: File, files: Files, config: MkDocsConfig) -> None:
+def _add_companion_pages(
+    site: SiteBuild, page: PlanPage, plan_file: File, files: Files, config: MkDocsConfig, written: dict[str, str]
+) -> None:
     """A page for each of the plan's companion documents that is a file, at `projects/<ID>/<key>/`, linked
     from the plan's reference lines. The plan page shows the data mapping, so a dirty build makes it again
     when a companion changes, as when the plan does."""
     sources = []
+    # Asked once, before any page is written: the plan's page, written first, would make it false.
+    plan_modified = functools.cache(plan_file.is_modified)
     for companion in page.result.companions or ():
         if companion.document is None or companion.path is None:
             continue
@@ -227,19 +233,31 @@ def _add_companion_pages(site: SiteBuild, page: PlanPage, plan_file: File, files
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} would hide the page of {companion.shown}; rename or remove it")
         file = File.generated(config, uri, abs_src_path=str(companion.path), inclusion=InclusionLevel.NOT_IN_NAV)
+        if file.dest_uri in written:
+            raise PluginError(
+                f"docs/{written[file.dest_uri]} would take the place of the page of {companion.shown}; rename it"
+            )
         file.edit_uri = Path(os.path.relpath(companion.path, config.docs_dir)).as_posix()
         files.append(file)
         site.companion_pages[uri] = (page, companion, plan_file.url_relative_to(file))
         page.reference_urls[companion.name] = file.url_relative_to(plan_file)
         sources.append(str(companion.path))
+        _follow(file, plan_modified)  # the page shows the plan's systems and success criteria too
+    folder = page.source.parent / page.plan_id
+    if folder.is_dir():  # a document written or deleted there changes the folder's time
+        sources.append(str(folder))
     if sources:
-        plan_modified = plan_file.is_modified
 
         def modified() -> bool:
             dest = plan_file.abs_dest_path
             return plan_modified() or not os.path.exists(dest) or any(_newer(source, dest) for source in sources)
 
         plan_file.is_modified = modified  # type: ignore[method-assign]
+
+
+def _follow(file: File, also: Callable[[], bool]) -> None:
+    own = file.is_modified
+    file.is_modified = lambda: own() or also()  # type: ignore[method-assign]
 
 
 def _newer(source: str, dest: str) -> bool:

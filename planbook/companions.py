@@ -13,19 +13,23 @@ shown like a plan's notes and never parsed as a template.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from planbook import plan_template, schema
+from planbook.companion_places import place_problem
 from planbook.escape import is_web_address, one_line
 from planbook.files import NotARegularFile, TooLarge, read_bounded
 from planbook.findings import Finding, Position
 from planbook.loader import MAX_FILE_BYTES, LoadError, Plan, display_path, load_plan
+from planbook.model.completeness import is_empty
 from planbook.model.tasks import value_at
-from planbook.paths import repository_root, resolved
+from planbook.paths import resolved
 from planbook.placeholders import is_placeholder
 from planbook.schema import FieldPath
+from planbook.visible import folded as folded_text
 
 CRITERIA, MAPPING = "acceptance_criteria", "data_mapping"  # the front matter's keys
 FRONT_MATTER_KEYS = (CRITERIA, MAPPING)
@@ -33,8 +37,7 @@ CRITERION_TEXT, CRITERION_WAIVED = "criterion", "waived"  # a criterion as a map
 CRITERION_KEYS = (CRITERION_TEXT, CRITERION_WAIVED)
 #: A row of the data mapping: the text columns, then whether the field is required.
 MAPPING_TEXT_COLUMNS = ("source_object", "source_field", "target_object", "target_field", "transform", "notes")
-MAPPING_REQUIRED = "required"
-MAPPING_KEYS = (*MAPPING_TEXT_COLUMNS, MAPPING_REQUIRED)
+MAPPING_KEYS = (*MAPPING_TEXT_COLUMNS, MAPPING_REQUIRED := "required")
 TARGET_COLUMNS = ("target_object", "target_field")
 
 SHAPE_CODE = "PB602"  # a companion's place or front matter does not read as planbook's
@@ -67,12 +70,11 @@ class MappingRow:
 
     @property
     def target(self) -> tuple[str, str]:
-        """The target as compared for duplicates: case and spacing do not make another field."""
-        return (" ".join(self.target_object.casefold().split()), " ".join(self.target_field.casefold().split()))
+        """The target as compared: case, spacing, invisible and look-alike letters make no other field."""
+        return (" ".join(folded_text(self.target_object).split()), " ".join(folded_text(self.target_field).split()))
 
 
-def _joined(thing: str, field: str) -> str:
-    """`Order.name`: an object and its field as people write them."""
+def _joined(thing: str, field: str) -> str:  # `Order.name`: an object and its field as people write them
     return f"{thing}.{field}" if thing and field else thing or field
 
 
@@ -130,24 +132,34 @@ def companions_of(plan: Plan, plan_file: Path) -> list[Companion]:
     gates (a missing one past discovery, criteria not in the plan) are `planbook.check`'s."""
     given = plan.data.get(plan_template.roles().references)
     given = given if isinstance(given, dict) else {}
-    return [_companion(plan, Path(plan_file), name, title, given.get(name)) for name, title in kinds()]
+    companions = [_companion(plan, Path(plan_file), name, title, given.get(name)) for name, title in kinds()]
+    named: dict[Path, Companion] = {}
+    for companion in companions:  # one file for two documents: the second is refused, not shown twice
+        first = named.setdefault(resolved(companion.path), companion) if companion.path else companion
+        if first is not companion and companion.given_at is not None:
+            line, column = plan.position(companion.given_at)
+            also = f"`{one_line(companion.shown)}` is the {first.title.lower()} already; each document is a file of its own"
+            companion.findings, companion.document = [Finding(plan.path, line, column, SHAPE_CODE, also)], None
+            companion.criteria, companion.mapping, companion.missing = [], [], False
+    return companions
 
 
 def _companion(plan: Plan, plan_file: Path, name: str, title: str, given: Any) -> Companion:
     at: FieldPath = (plan_template.roles().references, name)
     slug = slug_of(name)
     if not isinstance(given, str) or not given.strip() or is_placeholder(given):
-        path = default_path(plan_file, plan.id, name)
+        # From the file's name, never from the `id` the file says (`../../x`): check matches the two (PB106).
+        path = default_path(plan_file, plan_file.stem, name)
         companion = Companion(name, title, slug, display_path(path), path, None)
-    elif is_web_address(given.strip()):
+    elif given.strip().casefold().startswith("https://") and is_web_address(given.strip()):
         return Companion(name, title, slug, given.strip(), None, at, web=given.strip())
     else:
-        place = _place_problem(plan_file, given.strip())
+        place = place_problem(plan_file, given.strip())
         if place is not None:
             line, column = plan.position(at)
             problem = Finding(plan.path, line, column, SHAPE_CODE, f"`{one_line(given)}` {place}")
             return Companion(name, title, slug, given, None, at, findings=[problem])
-        path = plan_file.parent / given.strip()
+        path = Path(os.path.normpath(plan_file.parent / given.strip()))
         companion = Companion(name, title, slug, display_path(path), path, at)
     assert companion.path is not None
     try:
@@ -157,22 +169,6 @@ def _companion(plan: Plan, plan_file: Path, name: str, title: str, given: Any) -
     if not companion.missing:
         _load(companion)
     return companion
-
-
-def _place_problem(plan_file: Path, given: str) -> str | None:
-    """Why `given`, written in a plan's references, cannot be a companion's file, or None."""
-    if "://" in given or given.startswith(("/", "\\")) or ":" in given.split("/")[0]:
-        return "is neither a Markdown file in the repository (a path from projects/) nor an https:// address"
-    if any(ord(c) < 32 or ord(c) == 127 for c in given) or any(len(p.encode()) > 255 for p in given.split("/")):
-        return "cannot be a file's name: it holds a control character, or a name over 255 bytes"
-    if not given.casefold().endswith(".md"):
-        return "is no Markdown file: a companion document is a `.md` file, or an https:// address"
-    folder = plan_file.parent.absolute()
-    top = repository_root(folder) or folder.parent
-    target = resolved(folder / given)
-    if not target.is_relative_to(resolved(top)) or target.is_relative_to(resolved(top / ".git")):
-        return "leads out of the repository; a companion document is a file in it"
-    return None
 
 
 def _load(companion: Companion) -> None:
@@ -203,13 +199,17 @@ def _without_front_matter(path: Path, refused: LoadError) -> Plan | LoadError:
         raw = read_bounded(path, MAX_FILE_BYTES)
     except (OSError, TooLarge, NotARegularFile):
         return refused
-    empty = re.match(rb"---[ \t]*\r?\n---[ \t]*(\r?\n|$)", raw)
-    if (refused.findings[0].code == "PB010") != bool(empty):
+    if refused.findings[0].code == "PB004":
+        body = raw
+    elif "empty" in refused.findings[0].message:  # PB010 of a front matter of blank lines and comments
+        fence = re.match(rb"---[ \t]*\r?\n(?:.*\r?\n)*?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", raw)
+        body = raw[fence.end() :] if fence else b""
+    else:
         return refused  # front matter that is no mapping: the loader says so
-    skipped = 2 if empty else 0
-    whole = load_plan(path, text=b"---\n{}\n---\n" + (raw[empty.end() :] if empty else raw))
+    skipped = raw.count(b"\n") - body.count(b"\n")
+    whole = load_plan(path, text=b"---\n{}\n---\n" + body)
     if isinstance(whole, LoadError) or not whole.notes.strip():
-        return refused  # an empty file, or nothing but `---` lines: the loader says so
+        return refused  # an empty file, or a front matter and nothing below it: the loader says so
     return dataclasses.replace(whole, notes_line=1 + skipped, source=whole.source.split("\n", 3)[3])
 
 
@@ -243,7 +243,7 @@ def _criteria(companion: Companion, value: Any) -> list[Criterion]:
                         f"`{one_line(key)}` is not a key of a criterion; {_known(CRITERION_KEYS)}",
                     )
             text, waived = item.get(CRITERION_TEXT), item.get(CRITERION_WAIVED)
-            if waived is not None and not (isinstance(waived, str) and waived.strip()):
+            if waived is not None and (not isinstance(waived, str) or is_empty(waived)):
                 _shape(
                     companion,
                     (*at, CRITERION_WAIVED),

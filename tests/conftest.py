@@ -101,7 +101,10 @@ PLAIN_COMPANIONS = {
 
 
 def add_companions(projects: Path, plan_id: str) -> None:
-    """Give the plan `plan_id` in `projects` the plain companion documents it lacks."""
+    """Give the plan `plan_id` in `projects` the plain companion documents it lacks (none for a name no
+    plan can have, which a test means to be refused)."""
+    if not is_plan_id(plan_id):
+        return
     folder = projects / plan_id
     folder.mkdir(parents=True, exist_ok=True)
     for slug, text in PLAIN_COMPANIONS.items():

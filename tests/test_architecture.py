@@ -53,6 +53,7 @@ LAYERS: list[set[str]] = [
         "planbook.model.versions",
         "planbook.model.backfill",
     },
+    {"planbook.companion_places", "planbook.companions"},
 ]
 #: Modules over about 300 lines, each with the reason it stays whole.
 LONG_MODULES: dict[str, str] = {}

@@ -334,7 +334,7 @@ def test_new_with_docs_escapes_the_plans_values_in_the_documents(repo: GitRepo) 
     (repo.path / SOW).unlink()
     assert run("new", NORTHWIND, "--with-docs")[0] == 0
     sow = (repo.path / SOW).read_text(encoding="utf-8")
-    client_line = next(line for line in sow.splitlines() if line.startswith("**Client**"))
+    client_line = next(line for line in sow.splitlines() if line.startswith("- **Client**"))
     assert "<script>" not in client_line and "{{ 7*7 }}" not in sow.split("---")[1]
     assert "&lt;script&gt;" in client_line or "\\<script" in client_line
 
@@ -391,3 +391,91 @@ def test_the_program_runs_on_a_plan_whose_companion_is_a_folder(repo: GitRepo) -
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"{SOW}:1:1: PB001" in done.stdout
+
+
+# -- what a hostile review found -------------------------------------------------------------------------
+
+
+def test_the_documents_are_found_from_the_files_name_never_from_the_id_it_says(repo: GitRepo, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a-sow.md").write_text("---\n---\nOUTSIDE-SECRET\n", encoding="utf-8")
+    path = repo.path / "projects" / f"{NORTHWIND}.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(f'id: "{NORTHWIND}"', f'id: "{outside}/a"', 1), encoding="utf-8"
+    )
+    result = checked(repo)
+    assert result.companions is not None and result.companions[0].path is not None
+    assert result.companions[0].path.absolute() == repo.path / SOW
+    target = tmp_path / "out.md"
+    run("export", f"projects/{NORTHWIND}.md", "--format", "md", "--with-references", "--draft", "-o", str(target))
+    assert "OUTSIDE-SECRET" not in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("CASCADE-007/CASCADE-007-sow.md", "in the folder of another plan, CASCADE-007"),
+        ("CASCADE-007.md", "is a plan's file"),
+        (f"{NORTHWIND}.md", "is a plan's file"),
+        ("http://example.com/sow.md", "nor an https:// address"),
+    ],
+)
+def test_a_plan_cannot_name_another_plans_document_nor_a_plan(repo: GitRepo, given: str, says: str) -> None:
+    repo.write("projects/CASCADE-007.md", (PROJECTS / "CASCADE-007.md").read_text(encoding="utf-8"))
+    path = repo.path / "projects" / f"{NORTHWIND}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("rate_limits:", f"references:\n  sow: '{given}'\nrate_limits:", 1), encoding="utf-8")
+    finding = only(checked(repo), "PB602")
+    assert finding.path.endswith(f"{NORTHWIND}.md") and says in finding.message
+
+
+def test_two_documents_in_one_file_is_a_finding_not_a_table_shown_twice(repo: GitRepo) -> None:
+    path = repo.path / "projects" / f"{NORTHWIND}.md"
+    text = path.read_text(encoding="utf-8")
+    both = f"references:\n  sow: {NORTHWIND}/{NORTHWIND}-technical-specs.md\n  technical_specs: {NORTHWIND}/{NORTHWIND}-technical-specs.md\n"
+    path.write_text(text.replace("rate_limits:", both + "rate_limits:", 1), encoding="utf-8")
+    finding = only(checked(repo), "PB602")
+    assert "is the statement of work already" in finding.message
+    result = checked(repo)
+    assert result.companions is not None and [len(c.mapping) for c in result.companions] == [8, 0]
+
+
+@pytest.mark.parametrize("target", ["Doc\u200bNumber", "ＤｏｃＮｕｍｂｅｒ", "doc\u00adnumber"])
+def test_a_target_written_with_invisible_or_fullwidth_letters_is_the_same_target(repo: GitRepo, target: str) -> None:
+    path = repo.path / SPECS
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("target_field: TxnDate", f'target_field: "{target}"'), encoding="utf-8"
+    )
+    assert "PB604" in [code for _, code in codes(checked(repo))]
+
+
+@pytest.mark.parametrize("reason", ["TBD", "''", "' '", "true"])
+def test_a_waiver_says_why_in_words(repo: GitRepo, reason: str) -> None:
+    path = repo.path / SOW
+    text = path.read_text(encoding="utf-8")
+    old = text[text.index("    waived: No refund") : text.index("\n", text.index("    waived: No refund"))]
+    path.write_text(text.replace(old, f"    waived: {reason}"), encoding="utf-8")
+    finding = only(checked(repo), "PB602")
+    assert "says why the criterion is waived" in finding.message
+
+
+def test_a_front_matter_of_comments_alone_is_an_empty_one(repo: GitRepo) -> None:
+    (repo.path / SPECS).write_text(
+        "---\n# data_mapping: to come\n\n---\n# Specs\n\nSee [it](../x.md).\n", encoding="utf-8"
+    )
+    finding = only(checked(repo), "PB108")
+    assert (finding.line, finding.column) == (7, 10)
+
+
+def test_new_with_docs_says_so_when_the_documents_folder_is_a_file(repo: GitRepo) -> None:
+    shutil.rmtree(repo.path / "projects" / NORTHWIND)
+    (repo.path / "projects" / NORTHWIND).write_text("in the way\n", encoding="utf-8")
+    code, _, err = run("new", NORTHWIND, "--with-docs")
+    assert code == 2 and f"projects/{NORTHWIND} is not a folder" in err
+
+
+def test_a_document_left_behind_by_its_plan_names_the_missing_plan(repo: GitRepo) -> None:
+    (repo.path / "projects" / f"{NORTHWIND}.md").unlink()
+    code, out, _ = run("check", SOW)
+    assert code == 1 and out.startswith(f"projects/{NORTHWIND}.md:1:1: PB001 ")

@@ -42,10 +42,13 @@ def plan_files(paths: Sequence[str | Path]) -> list[Path]:
 
 def plan_of_companion(path: Path) -> Path | None:
     """The plan whose companion folder holds `path` (`projects/<ID>/<ID>-sow.md` → `projects/<ID>.md`), or
-    None: pre-commit names the document that changed, and it is its plan that is checked."""
+    None: pre-commit names the document that changed, and it is its plan that is checked. A document
+    left behind by its plan names the plan all the same, which check then says is missing."""
     folder = path.parent
     plan = folder.parent / f"{folder.name}.md"
-    if folder.parent.name == PROJECTS_DIR and path.suffix.casefold() == ".md" and plan.is_file():
+    if folder.parent.name != PROJECTS_DIR or path.suffix.casefold() != ".md":
+        return None
+    if plan.is_file() or (path.name.startswith(f"{folder.name}-") and not plan.exists()):
         return plan
     return None
 

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from planbook import escape, schema
+from planbook import escape, plan_template, schema
 from planbook.loader import LoadError, Plan, load_plan
 
-from conftest import PROJECTS, blns_strings, ssti_payloads
+from conftest import PROJECTS, add_companions, blns_strings, ssti_payloads
 
 FieldPath = tuple[str | int, ...]
 
@@ -31,9 +31,12 @@ _YAML_BREAKS = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 def free_text_fields() -> list[FieldPath]:
     """Every field an author types free text into: strings and lists of strings with no enum, pattern
-    or format, from the schema. List items are addressed by index 0."""
+    or format, from the schema. List items are addressed by index 0. Not the references: each names the
+    file of a companion document, which check refuses unless it is one (tests/test_companions.py)."""
     fields = []
     for field in schema.iter_fields():
+        if field.path[0] == plan_template.roles().references:
+            continue
         spec = field.spec
         items = spec.get("items", {})
         if field.type == "string":
@@ -211,6 +214,7 @@ def write_plan(
     body = "\n\n".join(notes)
     path = folder / f"{plan_id}.md"
     path.write_text("---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n", encoding="utf-8")
+    add_companions(folder, plan_id)  # a plan past discovery has its SOW and technical specs
     note_lines, first = [], len(lines) + 4  # after the fences and a blank line
     for note in notes:
         count = len(note.replace("\r\n", "\n").replace("\r", "\n").split("\n"))  # as the loader breaks lines

@@ -134,3 +134,31 @@ def test_a_dirty_build_follows_a_changed_mapping_onto_the_plan_page(site_project
     assert second.ok, second.output
     assert "TransactionDateRenamed" in second.plan_page(NORTHWIND)
     assert "TransactionDateRenamed" in second.html(f"projects/{NORTHWIND}/technical-specs/index.html")
+
+
+def test_a_page_of_docs_where_a_documents_page_goes_stops_the_build(site_project) -> None:  # noqa: F811
+    copy_northwind(site_project)
+    site_project.commit("Northwind", date=GIT_DATE)
+    docs = site_project.path / "own-docs"
+    shutil.copytree(site_project.path / "docs", docs, symlinks=False)
+    (docs / "projects" / NORTHWIND / "sow").mkdir(parents=True)
+    (docs / "projects" / NORTHWIND / "sow" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    (site_project.path / "docs").unlink()
+    (site_project.path / "docs").symlink_to(docs, target_is_directory=True)
+    build = site_project.build(env=TODAY)
+    assert not build.ok
+    assert f"docs/projects/{NORTHWIND}/sow/index.md would take the place of the page of" in build.output, build.output
+
+
+def test_a_dirty_build_remakes_a_documents_page_when_its_plan_changes(site_project) -> None:  # noqa: F811
+    copy_northwind(site_project)
+    site_project.commit("Northwind", date=GIT_DATE)
+    site = site_project.path / "dirty-site"
+    assert run_mkdocs(site_project.path, "build", "--dirty", site=site, env=TODAY, strict=False).ok
+    plan = site_project.path / "projects" / f"{NORTHWIND}.md"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace('system_a: "Shopify"', 'system_a: "ShopifyRenamed"'), encoding="utf-8"
+    )
+    second = run_mkdocs(site_project.path, "build", "--dirty", site=site, env=TODAY, strict=False)
+    assert second.ok, second.output
+    assert "ShopifyRenamed field" in second.html(f"projects/{NORTHWIND}/technical-specs/index.html")

@@ -135,9 +135,10 @@ def _with_references(context: RenderContext, result: CheckResult) -> RenderConte
     document that does not exist is not appended: past discovery, check has refused the plan for it."""
     companions = result.companions or []
     anchors = {c.name: f"#reference-{c.slug}" for c in companions if c.document is not None}
-    missing = [c.shown for c in companions if c.document is None and c.web is None]
-    for shown_path in missing:
-        print(one_line(f"planbook: {shown_path} does not exist, so it is not appended"), file=sys.stderr)
+    for companion in companions:
+        if companion.document is None and companion.web is None:
+            why = "does not exist" if companion.missing else "cannot be read (planbook check says why)"
+            print(one_line(f"planbook: {companion.shown} {why}, so it is not appended"), file=sys.stderr)
     return dataclasses.replace(context, companions=companions, reference_urls=anchors)
 
 

@@ -54,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{unknown[0]!r} is not an integration type of the template; choose from {choices}")
     if not is_plan_id(args.id):
         raise UsageError(f"{args.id!r} is not a project ID: use letters, digits, '.', '_' and '-', like ACME-042")
+    if args.with_docs and args.id.casefold().endswith(".md"):
+        raise UsageError(
+            f"{args.id!r} ends in .md: its documents' folder, {PROJECTS_DIR}/{args.id}/, would be read as a plan"
+        )
     reserved = name_problem(args.id)
     if reserved is not None:
         raise UsageError(reserved.message)
@@ -112,6 +116,8 @@ def _companions(target: Path) -> list[Path]:
             companion.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(companion.path, scaffold_companion(plan, companion.name), overwrite=False)
         except FileExistsError:
+            if not companion.path.parent.is_dir():  # `projects/<ID>` is a file: nothing can go in it
+                raise UsageError(f"{shown(companion.path.parent)} is not a folder; move it away to make room") from None
             continue
         except OSError as e:
             raise UsageError(f"cannot write {shown(companion.path)}: {e.strerror or e}") from None
