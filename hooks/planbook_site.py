@@ -57,7 +57,7 @@ from planbook.markdown_ext import TaskLabelsExtension
 from planbook.paths import PROJECTS_DIR
 from planbook.plan_template import TEMPLATE_DIR, TemplateError
 from planbook.site import client_site
-from planbook.site.build import COMPANION_PAGE_SOURCE, PLAN_PAGE_SOURCE, PlanPage, SiteBuild
+from planbook.site.build import COMPANION_PAGE_SOURCE, PLAN_PAGE_SOURCE, PlanPage, SiteBuild, stale
 from planbook.site.compiled_templates import COMPILED_TEMPLATES
 from planbook.site.page_cache import KIND as PAGES
 from planbook.site.page_cache import PlanPageCache
@@ -250,7 +250,7 @@ def _add_companion_pages(
 
         def modified() -> bool:
             dest = plan_file.abs_dest_path
-            return plan_modified() or not os.path.exists(dest) or any(_newer(source, dest) for source in sources)
+            return plan_modified() or any(stale(Path(dest), Path(source)) for source in sources)
 
         plan_file.is_modified = modified  # type: ignore[method-assign]
 
@@ -258,13 +258,6 @@ def _add_companion_pages(
 def _follow(file: File, also: Callable[[], bool]) -> None:
     own = file.is_modified
     file.is_modified = lambda: own() or also()  # type: ignore[method-assign]
-
-
-def _newer(source: str, dest: str) -> bool:
-    try:
-        return os.path.getmtime(source) > os.path.getmtime(dest)
-    except OSError:
-        return True
 
 
 def _refuse_downloads_over_files(files: Files, downloads: dict[str, str], *, pdf: bool) -> None:

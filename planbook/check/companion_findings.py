@@ -8,13 +8,13 @@ from collections.abc import Iterator
 
 from planbook import internal, plan_template
 from planbook.check.notes_limits import NOTES_WORTH_MEASURING, notes_size_findings
-from planbook.check.text_findings import relative_link_findings
+from planbook.check.text_findings import relative_link_findings, walk
 from planbook.companions import MAPPING, TARGET_COLUMNS, Companion, folded, success_criteria
 from planbook.escape import one_line
 from planbook.findings import Finding, positions_of
 from planbook.loader import Plan
 from planbook.model import lifecycle_index
-from planbook.placeholders import find_leftovers, is_placeholder
+from planbook.placeholders import Leftover, find_leftovers, is_placeholder
 from planbook.schema import FieldPath
 
 
@@ -67,38 +67,19 @@ def _missing(plan: Plan, companion: Companion) -> Finding:
 
 def _leftovers(document: Plan) -> Iterator[Finding]:
     """Placeholders left from the document's template, in its values and in its Markdown."""
-    for path, value in _texts(document.data, ()):
-        for leftover in find_leftovers(value, markdown=False):
-            line, column = document.position(path)
-            yield Finding(
-                document.path,
-                line,
-                column,
-                leftover.code,
-                f"`{one_line(leftover.token)}` is left from the template: fill it in",
-            )
+
+    def finding(leftover: Leftover, line: int, column: int) -> Finding:
+        message = f"`{one_line(leftover.token)}` is left from the template: fill it in"
+        return Finding(document.path, line, column, leftover.code, message)
+
+    for path, value in walk(document.data, ()):
+        if isinstance(value, str):
+            for leftover in find_leftovers(value, markdown=False):
+                yield finding(leftover, *document.position(path))
     leftovers = list(find_leftovers(document.notes))
-    for leftover, (line, column) in zip(
-        leftovers, positions_of(document.notes, [left.offset for left in leftovers], document.notes_line)
-    ):
-        yield Finding(
-            document.path,
-            line,
-            column,
-            leftover.code,
-            f"`{one_line(leftover.token)}` is left from the template: fill it in",
-        )
-
-
-def _texts(value: object, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _texts(child, (*path, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from _texts(child, (*path, index))
+    offsets = [leftover.offset for leftover in leftovers]
+    for leftover, (line, column) in zip(leftovers, positions_of(document.notes, offsets, document.notes_line)):
+        yield finding(leftover, line, column)
 
 
 def _mapping_findings(companion: Companion) -> Iterator[Finding]:

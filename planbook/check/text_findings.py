@@ -44,7 +44,7 @@ def _value_leftovers(plan: Plan) -> Iterator[tuple[FieldPath, Finding]]:
     """Leftovers in the values, each at its place in the file: located in one pass over the front
     matter, however many values hold one."""
     bare_found, located = [], []
-    for path, value in _walk(plan.data, ()):
+    for path, value in walk(plan.data, ()):
         bare = placeholders.bare_placeholder(value)
         if bare is not None:
             bare_found.append((path, bare))
@@ -153,7 +153,7 @@ def _leftover_finding(
 def field_marker_findings(plan: Plan) -> Iterator[Finding]:
     """PB401 for an internal marker in a field outside `internal:`: only the notes have internal blocks,
     so the text around it goes out whole, to the client's site and exports too."""
-    for path, value in _walk(plan.data, ()):
+    for path, value in walk(plan.data, ()):
         if isinstance(value, str) and internal.holds_marker(value) and not schema.is_internal(path):
             line, column = plan.positions.get(path, (plan.yaml_first_line, 1))
             yield Finding(
@@ -166,14 +166,15 @@ def field_marker_findings(plan: Plan) -> Iterator[Finding]:
             )
 
 
-def _walk(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
+def walk(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, Any]]:
+    """Every value under `value`, mappings and lists too, with its path from the top."""
     yield path, value
     if isinstance(value, dict):
         for key, child in value.items():
-            yield from _walk(child, (*path, key))
+            yield from walk(child, (*path, key))
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _walk(child, (*path, index))
+            yield from walk(child, (*path, index))
 
 
 def identity_findings(plan: Plan) -> Iterator[Finding]:

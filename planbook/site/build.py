@@ -270,7 +270,7 @@ class SiteBuild:
         for uri, target in targets.items():
             page = self.pages[uri]
             for suffix in (".html", ".pdf") if pdf else (".html",):
-                if page.result.ok and _stale(target.with_suffix(suffix), page.source):
+                if page.result.ok and stale(target.with_suffix(suffix), page.source):
                     context = RenderContext(git=page.git, tracking=page.tracking)
                     exports[suffix].append(PlanExport(page.source, context, target.with_suffix(suffix)))
         html = start_html_exports(exports[".html"], cache=BuildCache.for_project(self.root, "exports"))
@@ -292,8 +292,8 @@ class SiteBuild:
             raise failure
 
 
-def _stale(target: Path, source: Path) -> bool:
-    """Whether the export at `target` is missing or older than its plan (a clean build empties the site first)."""
+def stale(target: Path, source: Path) -> bool:
+    """Whether `target` (an export, a page) is missing or older than `source` (a clean build empties the site)."""
     try:
         return target.stat().st_mtime_ns < source.stat().st_mtime_ns
     except OSError:
